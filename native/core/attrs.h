@@ -1,0 +1,35 @@
+// Node attributes as the planner hands them over: already resolved (defaults applied, negative
+// axes normalised, auto_pad turned into explicit pads, shape inputs turned into attributes).
+// Numbers are stored as double (JavaScript numbers); i() truncates.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace srt {
+
+struct Attr {
+  enum Kind { Num, Nums, Str } kind = Num;
+  double num = 0;
+  std::vector<double> nums;
+  std::string str;
+};
+
+class Attrs {
+ public:
+  void set(std::string name, Attr value) { items_.emplace_back(std::move(name), std::move(value)); }
+  bool has(const std::string& name) const { return find(name) != nullptr; }
+  int64_t i(const std::string& name, int64_t def = 0) const;
+  double f(const std::string& name, double def = 0) const;
+  std::vector<int64_t> ints(const std::string& name) const;   // empty when absent
+  std::vector<double> floats(const std::string& name) const;  // empty when absent
+  std::string s(const std::string& name, const std::string& def = "") const;
+  const std::vector<std::pair<std::string, Attr>>& items() const { return items_; }
+
+ private:
+  const Attr* find(const std::string& name) const;
+  std::vector<std::pair<std::string, Attr>> items_;
+};
+
+}  // namespace srt

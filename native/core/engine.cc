@@ -1,0 +1,220 @@
+#include "engine.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace srt {
+
+Buffer::Buffer(size_t bytes) : size_(bytes) {
+  if (bytes == 0) return;
+  data_ = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!data_) throw Error(kErrOutOfMemory, "could not allocate " + std::to_string(bytes) + " bytes");
+}
+Buffer::Buffer(Buffer&& o) noexcept : data_(o.data_), size_(o.size_) {
+  o.data_ = nullptr;
+  o.size_ = 0;
+}
+Buffer& Buffer::operator=(Buffer&& o) noexcept {
+  if (this != &o) {
+    std::free(data_);
+    data_ = o.data_;
+    size_ = o.size_;
+    o.data_ = nullptr;
+    o.size_ = 0;
+  }
+  return *this;
+}
+Buffer::~Buffer() { std::free(data_); }
+
+Engine::Engine(const EngineOptions& options) : options_(options) {
+  if (options_.device != Device::CPU) throw Error(kErrDevice, "this engine build runs on the CPU only");
+}
+
+void Engine::set_weight(int32_t id, DType dtype, const Dims& dims, const void* data, size_t bytes) {
+  if (id < 0) throw Error(kErrInvalidPlan, "weight id must be non-negative");
+  if (dtype_size(dtype) == 0) throw Error(kErrInvalidPlan, "weight " + std::to_string(id) + " has an unknown element type");
+  for (int64_t d : dims)
+    if (d < 0) throw Error(kErrInvalidPlan, "weight " + std::to_string(id) + " has a negative dimension");
+  if (static_cast<size_t>(numel(dims)) * dtype_size(dtype) != bytes)
+    throw Error(kErrInvalidPlan, "weight " + std::to_string(id) + " has " + std::to_string(bytes) +
+                                     " bytes, its shape needs " + std::to_string(numel(dims) * dtype_size(dtype)));
+  if (static_cast<size_t>(id) >= weights_.size()) weights_.resize(id + 1);
+  Weight w{dtype, dims, Buffer(bytes)};
+  if (bytes) std::memcpy(w.data.data(), data, bytes);
+  weights_[id] = std::move(w);
+}
+
+std::string Engine::supports(const NodeSig& sig) const {
+  std::string why;
+  return find_kernel(sig, options_.device, &why) ? "" : why;
+}
+
+static std::string tensor_label(size_t id) { return "tensor " + std::to_string(id); }
+
+std::shared_ptr<const Plan> Engine::compile(PlanDesc desc) const {
+  auto plan = std::make_shared<Plan>();
+  const size_t n = desc.tensors.size();
+  if (desc.arena_bytes < 0) throw Error(kErrInvalidPlan, "negative arena size");
+  int64_t total = desc.arena_bytes;
+  for (size_t id = 0; id < n; ++id) {
+    const TensorDesc& t = desc.tensors[id];
+    if (dtype_size(t.dtype) == 0) throw Error(kErrInvalidPlan, tensor_label(id) + " has an unknown element type");
+    int64_t count = 1;
+    for (int64_t d : t.dims) {
+      if (d < 0) throw Error(kErrInvalidPlan, tensor_label(id) + " has a negative dimension");
+      if (d > 0 && count > (int64_t(1) << 52) / d) throw Error(kErrMemoryLimit, tensor_label(id) + " is too large");
+      count *= d;
+    }
+    const int64_t bytes = count * static_cast<int64_t>(dtype_size(t.dtype));
+    switch (t.storage) {
+      case Storage::Arena:
+        if (t.offset < 0 || t.offset % 64 != 0 || t.offset + bytes > desc.arena_bytes)
+          throw Error(kErrInvalidPlan, tensor_label(id) + " lies outside the arena");
+        break;
+      case Storage::Weight: {
+        if (t.index < 0 || static_cast<size_t>(t.index) >= weights_.size() || !weights_[t.index].data.data() && bytes)
+          throw Error(kErrInvalidPlan, tensor_label(id) + " names a missing weight");
+        const Weight& w = weights_[t.index];
+        if (w.dtype != t.dtype || w.dims != t.dims)
+          throw Error(kErrInvalidPlan, tensor_label(id) + " does not match weight " + std::to_string(t.index));
+        break;
+      }
+      case Storage::Input:
+      case Storage::Output: {
+        const auto& list = t.storage == Storage::Input ? desc.inputs : desc.outputs;
+        if (t.index < 0 || static_cast<size_t>(t.index) >= list.size() || list[t.index] != static_cast<int32_t>(id))
+          throw Error(kErrInvalidPlan, tensor_label(id) + " has an inconsistent feed/output index");
+        total += t.storage == Storage::Output ? bytes : 0;
+        break;
+      }
+      case Storage::Const:
+        if (t.index < 0 || static_cast<size_t>(t.index) >= desc.consts.size() ||
+            desc.consts[t.index].size() != static_cast<size_t>(bytes))
+          throw Error(kErrInvalidPlan, tensor_label(id) + " does not match its constant");
+        break;
+      default:
+        throw Error(kErrInvalidPlan, tensor_label(id) + " has an unknown storage kind");
+    }
+  }
+  if (total > options_.memory_limit)
+    throw Error(kErrMemoryLimit, "the plan needs " + std::to_string(total) + " bytes, over the memory limit of " +
+                                     std::to_string(options_.memory_limit) + " bytes");
+  for (size_t i = 0; i < desc.inputs.size(); ++i)
+    if (desc.inputs[i] < 0 || static_cast<size_t>(desc.inputs[i]) >= n ||
+        desc.tensors[desc.inputs[i]].storage != Storage::Input)
+      throw Error(kErrInvalidPlan, "feed " + std::to_string(i) + " is not an input tensor");
+  for (size_t i = 0; i < desc.outputs.size(); ++i)
+    if (desc.outputs[i] < 0 || static_cast<size_t>(desc.outputs[i]) >= n ||
+        desc.tensors[desc.outputs[i]].storage != Storage::Output)
+      throw Error(kErrInvalidPlan, "output " + std::to_string(i) + " is not an output tensor");
+
+  std::vector<bool> written(n, false);
+  for (size_t id = 0; id < n; ++id) written[id] = desc.tensors[id].storage != Storage::Arena &&
+                                                  desc.tensors[id].storage != Storage::Output;
+  for (const NodeDesc& node : desc.nodes) {
+    std::vector<DType> in_types, out_types;
+    std::vector<int> in_ranks, out_ranks;
+    for (int32_t id : node.inputs) {
+      if (id == -1) {
+        in_types.push_back(DType::Undefined);
+        in_ranks.push_back(0);
+        continue;
+      }
+      if (id < 0 || static_cast<size_t>(id) >= n) throw Error(kErrInvalidPlan, node.op + ": input id out of range");
+      if (!written[id]) throw Error(kErrInvalidPlan, node.op + ": reads " + tensor_label(id) + " before it is written");
+      in_types.push_back(desc.tensors[id].dtype);
+      in_ranks.push_back(static_cast<int>(desc.tensors[id].dims.size()));
+    }
+    for (int32_t id : node.outputs) {
+      if (id < 0 || static_cast<size_t>(id) >= n) throw Error(kErrInvalidPlan, node.op + ": output id out of range");
+      const Storage s = desc.tensors[id].storage;
+      if (s != Storage::Arena && s != Storage::Output)
+        throw Error(kErrInvalidPlan, node.op + ": writes to a read-only " + tensor_label(id));
+      written[id] = true;
+      out_types.push_back(desc.tensors[id].dtype);
+      out_ranks.push_back(static_cast<int>(desc.tensors[id].dims.size()));
+    }
+    NodeSig sig{node.op, node.attrs, in_types, in_ranks, out_types, out_ranks};
+    std::string why;
+    const KernelDef* k = find_kernel(sig, options_.device, &why);
+    if (!k) throw Error(kErrUnsupported, why);
+    plan->kernels.push_back(k);
+  }
+  for (int32_t id : desc.outputs)
+    if (!written[id]) throw Error(kErrInvalidPlan, "output " + tensor_label(id) + " is never written");
+  plan->desc = std::move(desc);
+  return plan;
+}
+
+Buffer Engine::take_arena(size_t bytes) {
+  {
+    std::lock_guard<std::mutex> lock(arenas_mutex_);
+    for (size_t i = 0; i < free_arenas_.size(); ++i) {
+      if (free_arenas_[i].size() >= bytes) {
+        Buffer b = std::move(free_arenas_[i]);
+        free_arenas_.erase(free_arenas_.begin() + i);
+        return b;
+      }
+    }
+  }
+  return Buffer(bytes);
+}
+
+void Engine::give_arena(Buffer arena) {
+  std::lock_guard<std::mutex> lock(arenas_mutex_);
+  if (free_arenas_.size() < 4) free_arenas_.push_back(std::move(arena));
+}
+
+void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
+                 const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes) {
+  const PlanDesc& d = plan.desc;
+  if (feeds.size() != d.inputs.size() || feed_bytes.size() != feeds.size())
+    throw Error(kErrInvalidInput, "expected " + std::to_string(d.inputs.size()) + " feeds, got " + std::to_string(feeds.size()));
+  if (outputs.size() != d.outputs.size() || output_bytes.size() != outputs.size())
+    throw Error(kErrInvalidInput, "expected " + std::to_string(d.outputs.size()) + " output buffers, got " +
+                                      std::to_string(outputs.size()));
+  auto bytes_of = [&](int32_t id) {
+    return static_cast<size_t>(numel(d.tensors[id].dims)) * dtype_size(d.tensors[id].dtype);
+  };
+  for (size_t i = 0; i < feeds.size(); ++i)
+    if (feed_bytes[i] != bytes_of(d.inputs[i]))
+      throw Error(kErrInvalidInput, "feed " + std::to_string(i) + " has " + std::to_string(feed_bytes[i]) +
+                                        " bytes, its shape needs " + std::to_string(bytes_of(d.inputs[i])));
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (output_bytes[i] != bytes_of(d.outputs[i]))
+      throw Error(kErrInvalidInput, "output buffer " + std::to_string(i) + " has " + std::to_string(output_bytes[i]) +
+                                        " bytes, its shape needs " + std::to_string(bytes_of(d.outputs[i])));
+
+  Buffer arena = take_arena(static_cast<size_t>(d.arena_bytes));
+  std::vector<Tensor> tensors(d.tensors.size());
+  for (size_t id = 0; id < d.tensors.size(); ++id) {
+    const TensorDesc& t = d.tensors[id];
+    Tensor& x = tensors[id];
+    x.dtype = t.dtype;
+    x.dims = t.dims;
+    x.device = Device::CPU;
+    switch (t.storage) {
+      case Storage::Arena: x.data = static_cast<uint8_t*>(arena.data()) + t.offset; break;
+      case Storage::Weight: x.data = weights_[t.index].data.data(); break;
+      case Storage::Input: x.data = const_cast<void*>(feeds[t.index]); break;
+      case Storage::Output: x.data = outputs[t.index]; break;
+      case Storage::Const: x.data = const_cast<uint8_t*>(d.consts[t.index].data()); break;
+    }
+  }
+  ExecContext ctx(options_.threads);
+  try {
+    for (size_t s = 0; s < d.nodes.size(); ++s) {
+      const NodeDesc& node = d.nodes[s];
+      KernelCall call{node.attrs, {}, {}, ctx};
+      for (int32_t id : node.inputs) call.in.push_back(id < 0 ? nullptr : &tensors[id]);
+      for (int32_t id : node.outputs) call.out.push_back(&tensors[id]);
+      plan.kernels[s]->run(call);
+    }
+  } catch (...) {
+    give_arena(std::move(arena));
+    throw;
+  }
+  give_arena(std::move(arena));
+}
+
+}  // namespace srt

@@ -1,0 +1,130 @@
+// Helpers for constant values and shapes, shared by the shape rules (src/graph/ops) and parsers.
+import { ShapeError } from '../errors.js';
+import type { ConstTensor, Dim, DType, Shape, TensorInfo, TypedArray } from './ir.js';
+import { numelOf } from './ir.js';
+
+const ARRAY_OF: Partial<Record<DType, new (n: number) => TypedArray>> = {
+  float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array,
+  int32: Int32Array, int64: BigInt64Array, uint16: Uint16Array, int16: Int16Array, uint32: Uint32Array, uint64: BigUint64Array,
+};
+
+/** A zero-filled typed array for `type`. */
+export function allocArray(type: DType, n: number): TypedArray {
+  const C = ARRAY_OF[type];
+  if (!C) throw new ShapeError(`cannot hold a constant of element type ${type}`);
+  return new C(n);
+}
+
+/** The elements as plain numbers (int64 converted; fine for shape arithmetic). */
+export function toNumbers(t: ConstTensor): number[] {
+  const out = new Array<number>(t.data.length);
+  for (let i = 0; i < t.data.length; i++) out[i] = Number(t.data[i]);
+  return out;
+}
+
+/** A constant of `type` and `dims` from numbers (rounded toward zero for integer types; bool is x != 0). */
+export function fromNumbers(type: DType, dims: number[], values: ArrayLike<number>): ConstTensor {
+  const data = allocArray(type, values.length);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      data[i] = BigInt(Number.isFinite(v) ? Math.trunc(v) : v > 0 ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER);
+    }
+  } else if (type === 'bool') {
+    for (let i = 0; i < values.length; i++) (data as Uint8Array)[i] = values[i] ? 1 : 0;
+  } else {
+    (data as Float32Array).set(values as ArrayLike<number>);
+  }
+  if (numelOf(dims) !== values.length) throw new ShapeError(`constant of dims [${dims}] given ${values.length} values`);
+  return { type, dims, data };
+}
+
+export function scalarConst(type: DType, value: number): ConstTensor {
+  return fromNumbers(type, [], [value]);
+}
+
+/** int64 1-D constant from numbers: the shape/axes tensors parsers create. */
+export function int64Const(values: number[]): ConstTensor {
+  return fromNumbers('int64', [values.length], values);
+}
+
+/** Numpy-style broadcast of shapes; symbols broadcast with 1 and with themselves. */
+export function broadcastShapes(shapes: Shape[], where = 'broadcast'): Shape {
+  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d: Dim = 1;
+    for (const s of shapes) {
+      const k = s.length - rank + i;
+      if (k < 0) continue;
+      const e = s[k]!;
+      if (e === 1) continue;
+      if (d === 1) d = e;
+      else if (d !== e) {
+        if (typeof d === 'number' && typeof e === 'number') {
+          throw new ShapeError(`${where}: cannot broadcast shapes ${shapes.map((x) => `[${x.join(',')}]`).join(' and ')}`);
+        }
+        // Two different symbols (or a symbol and a number): the number wins, else keep the first symbol.
+        if (typeof e === 'number') d = e;
+      }
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+/** Index map for broadcasting: for each output element, the flat index into the input. */
+export function broadcastIndex(inDims: readonly number[], outDims: readonly number[]): Int32Array {
+  const n = numelOf(outDims as number[]);
+  const idx = new Int32Array(n);
+  const rank = outDims.length;
+  const inStrides: number[] = new Array(rank).fill(0);
+  let s = 1;
+  for (let i = inDims.length - 1; i >= 0; i--) {
+    const k = rank - inDims.length + i;
+    inStrides[k] = inDims[i] === 1 ? 0 : s;
+    s *= inDims[i]!;
+  }
+  const counter = new Array(rank).fill(0);
+  let off = 0;
+  for (let j = 0; j < n; j++) {
+    idx[j] = off;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      off += inStrides[d]!;
+      if (counter[d] < outDims[d]!) break;
+      off -= inStrides[d]! * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return idx;
+}
+
+/** Normalises a possibly negative axis against `rank`, or throws ShapeError. */
+export function normAxis(axis: number, rank: number, what = 'axis'): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= rank) throw new ShapeError(`${what} ${axis} is out of range for rank ${rank}`);
+  return a;
+}
+
+/** The rank of an input, or throw when unknown. */
+export function rankOf(info: TensorInfo | undefined, what: string): number {
+  if (!info?.shape) throw new ShapeError(`${what}: input rank is unknown`);
+  return info.shape.length;
+}
+
+/** Should a result of `dims` be folded into a constant? */
+export function canFold(dims: readonly number[], maxElements: number): boolean {
+  return numelOf(dims as number[]) <= maxElements;
+}
+
+/** Product of dims when all are numbers, else undefined. */
+export function concreteNumel(shape: Shape | undefined): number | undefined {
+  if (!shape) return undefined;
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number') return undefined;
+    n *= d;
+  }
+  return n;
+}

@@ -1,0 +1,40 @@
+// The contract every ONNX operator parser fulfils: read the ONNX node (with the spec's attribute
+// defaults), and emit core nodes (src/graph/ops) — lowering ONNX-only operators here so that they
+// never reach the kernels.
+import type { AttrValue, Attrs, ConstTensor } from '../../graph/ir.js';
+
+export interface OnnxNodeView {
+  op: string;
+  domain: string;
+  name: string;
+  /** '' marks an absent optional input. */
+  inputs: string[];
+  outputs: string[];
+  attrs: Map<string, AttrValue>;
+}
+
+export interface ParseContext {
+  /** Opset of the node's domain (default domain for standard operators). */
+  opset: number;
+  node: OnnxNodeView;
+  /** Attribute readers; the default is returned when absent (a missing required attribute throws ModelError). */
+  int(name: string, def?: number): number;
+  float(name: string, def?: number): number;
+  ints(name: string, def?: number[]): number[];
+  floats(name: string, def?: number[]): number[];
+  string(name: string, def?: string): string;
+  tensor(name: string): ConstTensor | undefined;
+  has(name: string): boolean;
+  /** The value of an input known at import time (initializer or Constant output), else undefined. */
+  constant(input: string): ConstTensor | undefined;
+  /** Emits a core node. */
+  emit(op: string, inputs: string[], outputs: string[], attrs?: Attrs): void;
+  /** Adds a constant and returns its (fresh) value name. */
+  addConstant(value: ConstTensor, hint?: string): string;
+  /** A fresh intermediate value name. */
+  fresh(hint: string): string;
+  /** Refuses the node (it then goes to the fallback): throws UnsupportedError. */
+  unsupported(reason: string): never;
+}
+
+export type Parser = (ctx: ParseContext) => void;
