@@ -1,7 +1,7 @@
 // The contract every ONNX operator parser fulfils: read the ONNX node (with the spec's attribute
 // defaults), and emit core nodes (src/graph/ops) — lowering ONNX-only operators here so that they
 // never reach the kernels.
-import type { AttrValue, Attrs, ConstTensor } from '../../graph/ir.js';
+import type { AttrValue, Attrs, ConstTensor, TensorInfo } from '../../graph/ir.js';
 
 export interface OnnxNodeView {
   op: string;
@@ -25,8 +25,17 @@ export interface ParseContext {
   string(name: string, def?: string): string;
   tensor(name: string): ConstTensor | undefined;
   has(name: string): boolean;
-  /** The value of an input known at import time (initializer or Constant output), else undefined. */
+  /**
+   * What is known about an input at import time: element type, shape (symbolic dims such as
+   * 'batch'), and its value when constant (initializers, Constant outputs, folded chains).
+   * Import parses nodes in topological order and runs each emitted core node's shape rule, so
+   * this is available for every input of a supported node; undefined for '' or unknown.
+   */
+  info(input: string): TensorInfo | undefined;
+  /** Shorthand for info(input)?.value. */
   constant(input: string): ConstTensor | undefined;
+  /** Makes `output` a constant (the Constant operator). */
+  setConstant(output: string, value: ConstTensor): void;
   /** Emits a core node. */
   emit(op: string, inputs: string[], outputs: string[], attrs?: Attrs): void;
   /** Adds a constant and returns its (fresh) value name. */
