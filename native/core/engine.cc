@@ -72,7 +72,7 @@ std::shared_ptr<const Plan> Engine::compile(PlanDesc desc) const {
           throw Error(kErrInvalidPlan, tensor_label(id) + " lies outside the arena");
         break;
       case Storage::Weight: {
-        if (t.index < 0 || static_cast<size_t>(t.index) >= weights_.size() || !weights_[t.index].data.data() && bytes)
+        if (t.index < 0 || static_cast<size_t>(t.index) >= weights_.size() || (!weights_[t.index].data.data() && bytes))
           throw Error(kErrInvalidPlan, tensor_label(id) + " names a missing weight");
         const Weight& w = weights_[t.index];
         if (w.dtype != t.dtype || w.dims != t.dims)

@@ -1,0 +1,405 @@
+// The N-API binding: the only file that includes napi.h. It copies requests out of JavaScript
+// into plain C++ structs on the JS thread, runs them in an AsyncWorker that never touches JS,
+// and turns srt::Error into the library's own error class (handed over by init()).
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/devices.h"
+#include "core/engine.h"
+#include "core/error.h"
+
+namespace {
+
+using srt::Error;
+
+// Per-environment state (main thread and each worker_thread get their own): no process globals.
+struct AddonData {
+  Napi::FunctionReference error_class;
+  Napi::FunctionReference engine_class;
+};
+
+AddonData* data_of(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+
+Napi::Value make_error(Napi::Env env, const std::string& code, const std::string& message) {
+  AddonData* data = data_of(env);
+  if (data && !data->error_class.IsEmpty())
+    return data->error_class.New({Napi::String::New(env, code), Napi::String::New(env, message)});
+  Napi::Error e = Napi::Error::New(env, message);
+  e.Set("code", Napi::String::New(env, code));
+  return e.Value();
+}
+
+[[noreturn]] void throw_js(Napi::Env env, const std::string& code, const std::string& message) {
+  throw Napi::Error(env, make_error(env, code, message));
+}
+
+// ---- reading plain values out of JavaScript (JS thread only) ----
+
+double get_number(Napi::Env env, Napi::Value v, const std::string& what) {
+  if (!v.IsNumber()) throw_js(env, srt::kErrInvalidPlan, "expected a number for " + what);
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+std::vector<int64_t> get_int_array(Napi::Env env, Napi::Value v, const std::string& what) {
+  if (!v.IsArray()) throw_js(env, srt::kErrInvalidPlan, "expected an array for " + what);
+  Napi::Array a = v.As<Napi::Array>();
+  std::vector<int64_t> out(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) {
+    double d = get_number(env, a.Get(i), what);
+    if (d != static_cast<double>(static_cast<int64_t>(d))) throw_js(env, srt::kErrInvalidPlan, "expected integers for " + what);
+    out[i] = static_cast<int64_t>(d);
+  }
+  return out;
+}
+
+std::vector<int32_t> get_ids(Napi::Env env, Napi::Value v, const std::string& what) {
+  std::vector<int64_t> a = get_int_array(env, v, what);
+  return std::vector<int32_t>(a.begin(), a.end());
+}
+
+srt::DType get_dtype(Napi::Env env, Napi::Value v, const std::string& what) {
+  int32_t code = static_cast<int32_t>(get_number(env, v, what));
+  if (!srt::dtype_valid(code)) throw_js(env, srt::kErrUnsupported, what + ": element type code " + std::to_string(code) + " is not supported");
+  return static_cast<srt::DType>(code);
+}
+
+srt::Attrs get_attrs(Napi::Env env, Napi::Value v) {
+  srt::Attrs attrs;
+  if (v.IsUndefined() || v.IsNull()) return attrs;
+  if (!v.IsObject()) throw_js(env, srt::kErrInvalidPlan, "expected an object for node attributes");
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Array keys = o.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); ++i) {
+    std::string k = keys.Get(i).As<Napi::String>().Utf8Value();
+    Napi::Value x = o.Get(k);
+    srt::Attr a;
+    if (x.IsNumber()) {
+      a.kind = srt::Attr::Num;
+      a.num = x.As<Napi::Number>().DoubleValue();
+    } else if (x.IsString()) {
+      a.kind = srt::Attr::Str;
+      a.str = x.As<Napi::String>().Utf8Value();
+    } else if (x.IsArray()) {
+      a.kind = srt::Attr::Nums;
+      Napi::Array arr = x.As<Napi::Array>();
+      for (uint32_t j = 0; j < arr.Length(); ++j) a.nums.push_back(get_number(env, arr.Get(j), "attribute " + k));
+    } else {
+      throw_js(env, srt::kErrInvalidPlan, "attribute " + k + " must be a number, number[] or string");
+    }
+    attrs.set(k, std::move(a));
+  }
+  return attrs;
+}
+
+struct View {
+  void* data;
+  size_t bytes;
+};
+
+View get_view(Napi::Env env, Napi::Value v, const std::string& what) {
+  if (!v.IsTypedArray()) throw_js(env, srt::kErrInvalidInput, "expected a typed array for " + what);
+  Napi::TypedArray t = v.As<Napi::TypedArray>();
+  Napi::ArrayBuffer buf = t.ArrayBuffer();
+  return {static_cast<uint8_t*>(buf.Data()) + t.ByteOffset(), t.ByteLength()};
+}
+
+srt::PlanDesc get_plan(Napi::Env env, Napi::Value v) {
+  if (!v.IsObject()) throw_js(env, srt::kErrInvalidPlan, "expected a plan object");
+  Napi::Object o = v.As<Napi::Object>();
+  srt::PlanDesc plan;
+  Napi::Value tv = o.Get("tensors");
+  if (!tv.IsArray()) throw_js(env, srt::kErrInvalidPlan, "plan.tensors must be an array");
+  Napi::Array tensors = tv.As<Napi::Array>();
+  for (uint32_t i = 0; i < tensors.Length(); ++i) {
+    Napi::Value tvi = tensors.Get(i);
+    if (!tvi.IsObject()) throw_js(env, srt::kErrInvalidPlan, "plan.tensors[" + std::to_string(i) + "] must be an object");
+    Napi::Object t = tvi.As<Napi::Object>();
+    srt::TensorDesc d;
+    d.dtype = get_dtype(env, t.Get("dtype"), "tensor " + std::to_string(i));
+    d.dims = get_int_array(env, t.Get("dims"), "tensor dims");
+    d.storage = static_cast<srt::Storage>(static_cast<int32_t>(get_number(env, t.Get("storage"), "tensor storage")));
+    Napi::Value off = t.Get("offset"), idx = t.Get("index");
+    d.offset = off.IsUndefined() ? 0 : static_cast<int64_t>(get_number(env, off, "tensor offset"));
+    d.index = idx.IsUndefined() ? 0 : static_cast<int32_t>(get_number(env, idx, "tensor index"));
+    plan.tensors.push_back(std::move(d));
+  }
+  Napi::Value cv = o.Get("consts");
+  if (cv.IsArray()) {
+    Napi::Array consts = cv.As<Napi::Array>();
+    for (uint32_t i = 0; i < consts.Length(); ++i) {
+      View view = get_view(env, consts.Get(i), "plan constant");
+      const uint8_t* p = static_cast<const uint8_t*>(view.data);
+      plan.consts.emplace_back(p, p + view.bytes);
+    }
+  }
+  Napi::Value nv = o.Get("nodes");
+  if (!nv.IsArray()) throw_js(env, srt::kErrInvalidPlan, "plan.nodes must be an array");
+  Napi::Array nodes = nv.As<Napi::Array>();
+  for (uint32_t i = 0; i < nodes.Length(); ++i) {
+    Napi::Value nvi = nodes.Get(i);
+    if (!nvi.IsObject()) throw_js(env, srt::kErrInvalidPlan, "plan.nodes[" + std::to_string(i) + "] must be an object");
+    Napi::Object n = nvi.As<Napi::Object>();
+    srt::NodeDesc d;
+    Napi::Value op = n.Get("op");
+    if (!op.IsString()) throw_js(env, srt::kErrInvalidPlan, "node op must be a string");
+    d.op = op.As<Napi::String>().Utf8Value();
+    d.inputs = get_ids(env, n.Get("inputs"), "node inputs");
+    d.outputs = get_ids(env, n.Get("outputs"), "node outputs");
+    d.attrs = get_attrs(env, n.Get("attrs"));
+    plan.nodes.push_back(std::move(d));
+  }
+  plan.arena_bytes = static_cast<int64_t>(get_number(env, o.Get("arenaBytes"), "plan.arenaBytes"));
+  plan.inputs = get_ids(env, o.Get("inputs"), "plan.inputs");
+  plan.outputs = get_ids(env, o.Get("outputs"), "plan.outputs");
+  return plan;
+}
+
+// ---- the run: an AsyncWorker that owns plain copies of everything it needs ----
+
+class RunWorker : public Napi::AsyncWorker {
+ public:
+  RunWorker(Napi::Env env, std::shared_ptr<srt::Engine> engine, std::shared_ptr<const srt::Plan> plan)
+      : Napi::AsyncWorker(env, "surrogate-rt:run"), deferred_(Napi::Promise::Deferred::New(env)),
+        engine_(std::move(engine)), plan_(std::move(plan)) {}
+
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+  // Called on the JS thread before queueing: keep each buffer alive, remember its bytes.
+  void add_feed(Napi::Value v, const View& view) {
+    keep_.push_back(Napi::Persistent(v.As<Napi::Object>()));
+    feeds_.push_back(view.data);
+    feed_bytes_.push_back(view.bytes);
+  }
+  void add_output(Napi::Value v, const View& view) {
+    keep_.push_back(Napi::Persistent(v.As<Napi::Object>()));
+    outputs_.push_back(view.data);
+    output_bytes_.push_back(view.bytes);
+  }
+
+ protected:
+  void Execute() override {  // worker thread: no JavaScript here
+    try {
+      engine_->run(*plan_, feeds_, feed_bytes_, outputs_, output_bytes_);
+    } catch (const Error& e) {
+      code_ = e.code();
+      SetError(e.what());
+    } catch (const std::bad_alloc&) {
+      code_ = srt::kErrOutOfMemory;
+      SetError("out of memory during the run");
+    } catch (const std::exception& e) {
+      code_ = srt::kErrInternal;
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    keep_.clear();
+    deferred_.Resolve(Env().Undefined());
+  }
+  void OnError(const Napi::Error& e) override {
+    keep_.clear();
+    deferred_.Reject(make_error(Env(), code_, e.Message()));
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<srt::Engine> engine_;  // keeps the engine alive even if disposed mid-run
+  std::shared_ptr<const srt::Plan> plan_;
+  std::vector<Napi::ObjectReference> keep_;
+  std::vector<const void*> feeds_;
+  std::vector<size_t> feed_bytes_;
+  std::vector<void*> outputs_;
+  std::vector<size_t> output_bytes_;
+  std::string code_ = srt::kErrInternal;
+};
+
+// ---- Engine: one per loaded model ----
+
+class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Engine",
+                       {InstanceMethod<&EngineWrap::SetWeight>("setWeight"),
+                        InstanceMethod<&EngineWrap::Supports>("supports"),
+                        InstanceMethod<&EngineWrap::Compile>("compile"),
+                        InstanceMethod<&EngineWrap::Run>("run"),
+                        InstanceMethod<&EngineWrap::Dispose>("dispose")});
+  }
+
+  explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
+    Napi::Env env = info.Env();
+    srt::EngineOptions opts;
+    if (info.Length() > 0 && info[0].IsObject()) {
+      Napi::Object o = info[0].As<Napi::Object>();
+      if (o.Has("device")) opts.device = static_cast<srt::Device>(static_cast<int32_t>(get_number(env, o.Get("device"), "device")));
+      if (o.Has("deviceIndex")) opts.device_index = static_cast<int>(get_number(env, o.Get("deviceIndex"), "deviceIndex"));
+      if (o.Has("threads")) opts.threads = static_cast<int>(get_number(env, o.Get("threads"), "threads"));
+      if (o.Has("memoryLimit")) opts.memory_limit = static_cast<int64_t>(get_number(env, o.Get("memoryLimit"), "memoryLimit"));
+    }
+    try {
+      engine_ = std::make_shared<srt::Engine>(opts);
+    } catch (const Error& e) {
+      throw_js(env, e.code(), e.what());
+    }
+  }
+
+ private:
+  srt::Engine& engine(Napi::Env env) {
+    if (!engine_) throw_js(env, "ERR_DISPOSED", "This model has been disposed");
+    return *engine_;
+  }
+
+  Napi::Value SetWeight(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    srt::Engine& e = engine(env);
+    int32_t id = static_cast<int32_t>(get_number(env, info[0], "weight id"));
+    srt::DType dtype = get_dtype(env, info[1], "weight");
+    srt::Dims dims = get_int_array(env, info[2], "weight dims");
+    View view = get_view(env, info[3], "weight data");
+    try {
+      e.set_weight(id, dtype, dims, view.data, view.bytes);
+    } catch (const Error& err) {
+      throw_js(env, err.code(), err.what());
+    }
+    return env.Undefined();
+  }
+
+  // supports({op, attrs, inTypes, inRanks, outTypes, outRanks}) -> "" or the reason.
+  Napi::Value Supports(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    srt::Engine& e = engine(env);
+    if (!info[0].IsObject()) throw_js(env, srt::kErrInvalidPlan, "expected a node signature");
+    Napi::Object o = info[0].As<Napi::Object>();
+    std::string op = o.Get("op").ToString().Utf8Value();
+    srt::Attrs attrs = get_attrs(env, o.Get("attrs"));
+    auto types = [&](const char* key) {
+      std::vector<srt::DType> out;
+      for (int64_t c : get_int_array(env, o.Get(key), key)) out.push_back(static_cast<srt::DType>(c));
+      return out;
+    };
+    auto ranks = [&](const char* key) {
+      std::vector<int64_t> a = get_int_array(env, o.Get(key), key);
+      return std::vector<int>(a.begin(), a.end());
+    };
+    srt::NodeSig sig{op, attrs, types("inTypes"), ranks("inRanks"), types("outTypes"), ranks("outRanks")};
+    return Napi::String::New(env, e.supports(sig));
+  }
+
+  Napi::Value Compile(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    srt::Engine& e = engine(env);
+    srt::PlanDesc desc = get_plan(env, info[0]);
+    std::shared_ptr<const srt::Plan> plan;
+    try {
+      plan = e.compile(std::move(desc));
+    } catch (const Error& err) {
+      throw_js(env, err.code(), err.what());
+    } catch (const std::bad_alloc&) {
+      throw_js(env, srt::kErrOutOfMemory, "out of memory while compiling the plan");
+    }
+    auto* holder = new std::shared_ptr<const srt::Plan>(std::move(plan));
+    return Napi::External<std::shared_ptr<const srt::Plan>>::New(
+        env, holder, [](Napi::Env, std::shared_ptr<const srt::Plan>* p) { delete p; });
+  }
+
+  // run(plan, feeds: TypedArray[], outputs: TypedArray[]) -> Promise<void>
+  Napi::Value Run(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!engine_) {
+      auto d = Napi::Promise::Deferred::New(env);
+      d.Reject(make_error(env, "ERR_DISPOSED", "This model has been disposed"));
+      return d.Promise();
+    }
+    if (!info[0].IsExternal()) throw_js(env, srt::kErrInvalidPlan, "expected a compiled plan");
+    auto* holder = info[0].As<Napi::External<std::shared_ptr<const srt::Plan>>>().Data();
+    if (!info[1].IsArray() || !info[2].IsArray()) throw_js(env, srt::kErrInvalidInput, "expected arrays of feeds and outputs");
+    auto* worker = new RunWorker(env, engine_, *holder);
+    Napi::Promise promise = worker->promise();
+    try {
+      Napi::Array feeds = info[1].As<Napi::Array>(), outputs = info[2].As<Napi::Array>();
+      for (uint32_t i = 0; i < feeds.Length(); ++i) worker->add_feed(feeds.Get(i), get_view(env, feeds.Get(i), "feed"));
+      for (uint32_t i = 0; i < outputs.Length(); ++i) worker->add_output(outputs.Get(i), get_view(env, outputs.Get(i), "output"));
+    } catch (...) {
+      delete worker;
+      throw;
+    }
+    worker->Queue();
+    return promise;
+  }
+
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    engine_.reset();  // runs in flight hold their own reference and finish first
+    return info.Env().Undefined();
+  }
+
+  std::shared_ptr<srt::Engine> engine_;
+};
+
+// ---- module functions ----
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  AddonData* data = data_of(info.Env());
+  if (info.Length() > 0 && info[0].IsFunction()) data->error_class = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value Devices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  srt::CpuInfo cpu = srt::cpu_info();
+  Napi::Object c = Napi::Object::New(env);
+  c.Set("model", cpu.model);
+  c.Set("cores", cpu.cores);
+  c.Set("avx2", cpu.avx2);
+  c.Set("fma", cpu.fma);
+  c.Set("avx512f", cpu.avx512f);
+  c.Set("neon", cpu.neon);
+  out.Set("cpu", c);
+  srt::CudaStatus s = srt::cuda_status();
+  Napi::Object g = Napi::Object::New(env);
+  g.Set("built", s.built);
+  g.Set("reason", s.reason);
+  g.Set("message", s.message);
+  g.Set("driverVersion", s.driver_version);
+  g.Set("runtimeVersion", s.runtime_version);
+  Napi::Array list = Napi::Array::New(env, s.devices.size());
+  for (size_t i = 0; i < s.devices.size(); ++i) {
+    const srt::CudaDevice& d = s.devices[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("index", d.index);
+    o.Set("name", d.name);
+    o.Set("computeCapability", std::to_string(d.major) + "." + std::to_string(d.minor));
+    o.Set("totalMemory", static_cast<double>(d.total_memory));
+    o.Set("multiprocessors", d.multiprocessors);
+    list.Set(static_cast<uint32_t>(i), o);
+  }
+  g.Set("devices", list);
+  out.Set("cuda", g);
+  return out;
+}
+
+Napi::Value RegisteredOps(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int32_t dev = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+  std::vector<std::string> ops = srt::registered_ops(static_cast<srt::Device>(dev));
+  Napi::Array a = Napi::Array::New(env, ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) a.Set(static_cast<uint32_t>(i), ops[i]);
+  return a;
+}
+
+Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  env.SetInstanceData<AddonData>(data);  // deleted by N-API when this environment is torn down
+  data->engine_class = Napi::Persistent(EngineWrap::Define(env));
+  exports.Set("Engine", data->engine_class.Value());
+  exports.Set("init", Napi::Function::New(env, Init));
+  exports.Set("devices", Napi::Function::New(env, Devices));
+  exports.Set("registeredOps", Napi::Function::New(env, RegisteredOps));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(surrogate_rt, InitModule)
