@@ -1,0 +1,132 @@
+// Strided index walks and numpy broadcasting, shared by the element-wise and data-movement kernels.
+//
+// A Walk<K> describes a dense, row-major iteration over `shape` together with K strided operands:
+// at dense position p (multi-index i), operand k sits at element offset base[k] + sum_d i[d] * strides[k][d].
+// simplify() drops size-1 axes and merges axes that are contiguous for every operand, so that the
+// innermost rows are as long as possible; walk_rows() then calls the row function once per row.
+//
+//   Walk<2> w = broadcast_walk<2>("Add", Y.dims, {&A.dims, &B.dims});
+//   walk_rows(w, [&](int64_t y_off, const std::array<int64_t, 2>& off, int64_t n) { ... });
+//
+// The inner strides are w.strides[k].back() (0 or 1 for broadcasting).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/tensor.h"
+
+namespace srt {
+namespace cpu {
+
+template <size_t K>
+struct Walk {
+  Dims shape;                       // iteration shape; after simplify() rank >= 1
+  std::array<Dims, K> strides;      // per operand, one element stride per axis of `shape` (may be 0 or negative)
+  std::array<int64_t, K> base{};    // per operand, element offset of index 0
+};
+
+// Drops size-1 axes and merges neighbours that are contiguous for every operand. A walk with no
+// elements keeps its zero-sized axis (walk_rows then does nothing). Always leaves rank >= 1.
+template <size_t K>
+void simplify(Walk<K>& w) {
+  Dims shape;
+  std::array<Dims, K> strides;
+  for (size_t d = 0; d < w.shape.size(); ++d) {
+    if (w.shape[d] == 1) continue;
+    if (!shape.empty()) {
+      bool merge = true;
+      for (size_t k = 0; k < K; ++k)
+        if (strides[k].back() != w.strides[k][d] * w.shape[d]) merge = false;
+      if (merge) {
+        shape.back() *= w.shape[d];
+        for (size_t k = 0; k < K; ++k) strides[k].back() = w.strides[k][d];
+        continue;
+      }
+    }
+    shape.push_back(w.shape[d]);
+    for (size_t k = 0; k < K; ++k) strides[k].push_back(w.strides[k][d]);
+  }
+  if (shape.empty()) {
+    shape.push_back(1);
+    for (size_t k = 0; k < K; ++k) strides[k].push_back(0);
+  }
+  w.shape = std::move(shape);
+  w.strides = std::move(strides);
+}
+
+// Calls row(dense_offset, offsets, n) for every innermost row of the walk, in row-major order:
+// the row covers dense positions [dense_offset, dense_offset + n) and operand k's elements
+// offsets[k] + j * w.strides[k].back() for j in [0, n).
+template <size_t K, class Row>
+void walk_rows(const Walk<K>& w, Row&& row) {
+  const int r = static_cast<int>(w.shape.size());
+  if (r == 0) {
+    row(int64_t(0), w.base, int64_t(1));
+    return;
+  }
+  for (int64_t d : w.shape)
+    if (d == 0) return;
+  const int64_t n = w.shape[r - 1];
+  const int64_t rows = numel(w.shape) / n;
+  std::array<int64_t, K> off = w.base;
+  std::vector<int64_t> idx(static_cast<size_t>(r), 0);
+  int64_t dense = 0;
+  for (int64_t i = 0; i < rows; ++i, dense += n) {
+    row(dense, static_cast<const std::array<int64_t, K>&>(off), n);
+    for (int d = r - 2; d >= 0; --d) {
+      for (size_t k = 0; k < K; ++k) off[k] += w.strides[k][d];
+      if (++idx[d] < w.shape[d]) break;
+      for (size_t k = 0; k < K; ++k) off[k] -= w.strides[k][d] * w.shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// Numpy broadcasting of K inputs to `out` (the plan's output dims): right-aligned, every input
+// dim equal to the output's or 1 (stride 0). Throws ERR_INVALID_PLAN when an input does not
+// broadcast. The result is simplified.
+template <size_t K>
+Walk<K> broadcast_walk(const char* op, const Dims& out, std::initializer_list<const Dims*> ins) {
+  Walk<K> w;
+  w.shape = out;
+  const size_t r = out.size();
+  size_t k = 0;
+  for (const Dims* in : ins) {
+    if (k >= K) break;
+    const size_t ir = in->size();
+    bool ok = ir <= r;
+    Dims s(r, 0);
+    int64_t stride = 1;
+    for (size_t j = 0; ok && j < ir; ++j) {
+      const size_t di = ir - 1 - j, dout = r - 1 - j;
+      const int64_t d = (*in)[di];
+      if (d == out[dout]) {
+        s[dout] = d == 1 ? 0 : stride;
+      } else if (d == 1) {
+        s[dout] = 0;
+      } else {
+        ok = false;
+      }
+      stride *= d;
+    }
+    if (!ok) {
+      std::string a = "[", b = "[";
+      for (size_t i = 0; i < ir; ++i) a += (i ? ", " : "") + std::to_string((*in)[i]);
+      for (size_t i = 0; i < r; ++i) b += (i ? ", " : "") + std::to_string(out[i]);
+      throw Error(kErrInvalidPlan, std::string(op) + ": input " + std::to_string(k) + " dims " + a +
+                                       "] do not broadcast to the output dims " + b + "]");
+    }
+    w.strides[k] = std::move(s);
+    ++k;
+  }
+  if (k != K) throw Error(kErrInternal, std::string(op) + ": broadcast_walk got the wrong number of inputs");
+  simplify(w);
+  return w;
+}
+
+}  // namespace cpu
+}  // namespace srt

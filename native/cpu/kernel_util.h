@@ -1,0 +1,186 @@
+// Small helpers shared by the CPU kernels of this folder: predicate checks beyond kernel.h,
+// element-type dispatch, saturating conversions and integer arithmetic that wraps instead of UB.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "core/error.h"
+#include "core/kernel.h"
+#include "core/tensor.h"
+
+namespace srt {
+namespace cpu {
+
+// ---- predicates ------------------------------------------------------------------------------
+
+// "" when the node has between min_in and max_in inputs and between min_out and max_out outputs,
+// and the first `required_in` inputs are present.
+inline std::string require_arity(const NodeSig& s, size_t min_in, size_t max_in, size_t min_out, size_t max_out,
+                                 size_t required_in) {
+  if (s.in_types.size() < min_in || s.in_types.size() > max_in)
+    return s.op + ": expected " + std::to_string(min_in) + (min_in == max_in ? "" : ".." + std::to_string(max_in)) +
+           " inputs, got " + std::to_string(s.in_types.size());
+  if (s.out_types.size() < min_out || s.out_types.size() > max_out)
+    return s.op + ": expected " + std::to_string(min_out) + (min_out == max_out ? "" : ".." + std::to_string(max_out)) +
+           " outputs, got " + std::to_string(s.out_types.size());
+  for (size_t i = 0; i < required_in && i < s.in_types.size(); ++i)
+    if (s.in_types[i] == DType::Undefined) return s.op + ": input " + std::to_string(i) + " is required";
+  return "";
+}
+
+// "" when every listed input and output has the type of `ref` (input index `ref_in`).
+inline std::string require_same_types(const NodeSig& s, size_t ref_in, std::initializer_list<size_t> ins,
+                                      std::initializer_list<size_t> outs) {
+  const DType t = s.in_types.at(ref_in);
+  for (size_t i : ins)
+    if (i < s.in_types.size() && s.in_types[i] != DType::Undefined && s.in_types[i] != t)
+      return s.op + ": input " + std::to_string(i) + " has type " + dtype_name(s.in_types[i]) + ", expected " +
+             dtype_name(t) + " like input " + std::to_string(ref_in);
+  for (size_t o : outs)
+    if (o < s.out_types.size() && s.out_types[o] != t)
+      return s.op + ": output " + std::to_string(o) + " has type " + dtype_name(s.out_types[o]) + ", expected " +
+             dtype_name(t) + " like input " + std::to_string(ref_in);
+  return "";
+}
+
+inline std::string require_out_type(const NodeSig& s, size_t out, DType t) {
+  if (out < s.out_types.size() && s.out_types[out] != t)
+    return s.op + ": output " + std::to_string(out) + " has type " + dtype_name(s.out_types[out]) + ", expected " +
+           dtype_name(t);
+  return "";
+}
+
+// Chains predicate results: the first non-empty reason wins.
+template <class... R>
+std::string first_reason(R&&... reasons) {
+  std::string out;
+  ((out.empty() ? (void)(out = std::forward<R>(reasons)) : (void)0), ...);
+  return out;
+}
+
+// Every native element type, for require_types: require_types(sig, SRT_ANY_TYPES).
+#define SRT_ANY_TYPES \
+  { ::srt::DType::F32, ::srt::DType::F64, ::srt::DType::I8, ::srt::DType::U8, ::srt::DType::I32, ::srt::DType::I64, ::srt::DType::Bool }
+
+// ---- run-time checks -------------------------------------------------------------------------
+
+inline std::string dims_str(const Dims& d) {
+  std::string s = "[";
+  for (size_t i = 0; i < d.size(); ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+  return s + "]";
+}
+
+[[noreturn]] inline void fail_plan(const std::string& msg) { throw Error(kErrInvalidPlan, msg); }
+
+// Every kernel input it reads must be present; the predicate ensures it, this is the backstop.
+inline const Tensor& input(const KernelCall& c, size_t i, const char* op) {
+  if (i >= c.in.size() || !c.in[i]) fail_plan(std::string(op) + ": missing input " + std::to_string(i));
+  return *c.in[i];
+}
+inline Tensor& output(const KernelCall& c, size_t i, const char* op) {
+  if (i >= c.out.size() || !c.out[i]) fail_plan(std::string(op) + ": missing output " + std::to_string(i));
+  return *c.out[i];
+}
+
+inline void require_same_numel(const Tensor& x, const Tensor& y, const char* op) {
+  if (x.numel() != y.numel())
+    fail_plan(std::string(op) + ": input dims " + dims_str(x.dims) + " and output dims " + dims_str(y.dims) +
+              " have different element counts");
+}
+
+// ---- element types ---------------------------------------------------------------------------
+
+template <DType D> struct CType;
+template <> struct CType<DType::F32> { using type = float; };
+template <> struct CType<DType::F64> { using type = double; };
+template <> struct CType<DType::I8> { using type = int8_t; };
+template <> struct CType<DType::U8> { using type = uint8_t; };
+template <> struct CType<DType::I32> { using type = int32_t; };
+template <> struct CType<DType::I64> { using type = int64_t; };
+template <> struct CType<DType::Bool> { using type = uint8_t; };  // one byte, 0 or 1
+
+template <DType D> using DTag = std::integral_constant<DType, D>;
+
+// Calls f(DTag<D>{}) for the native element type t; throws for any other.
+template <class F>
+decltype(auto) dispatch_dtype(DType t, F&& f) {
+  switch (t) {
+    case DType::F32: return f(DTag<DType::F32>{});
+    case DType::F64: return f(DTag<DType::F64>{});
+    case DType::I8: return f(DTag<DType::I8>{});
+    case DType::U8: return f(DTag<DType::U8>{});
+    case DType::I32: return f(DTag<DType::I32>{});
+    case DType::I64: return f(DTag<DType::I64>{});
+    case DType::Bool: return f(DTag<DType::Bool>{});
+    default: break;
+  }
+  throw Error(kErrInternal, std::string("unexpected element type ") + dtype_name(t));
+}
+
+// Calls f(T{}) with an unsigned integer type of the element size (1, 2, 4 or 8 bytes), for kernels
+// that only move elements around.
+template <class F>
+void dispatch_size(size_t esize, F&& f) {
+  switch (esize) {
+    case 1: f(uint8_t{}); return;
+    case 2: f(uint16_t{}); return;
+    case 4: f(uint32_t{}); return;
+    case 8: f(uint64_t{}); return;
+    default: throw Error(kErrInternal, "unexpected element size " + std::to_string(esize));
+  }
+}
+
+// Converts a double to T: floats by rounding, integers truncated toward zero and saturated at the
+// type's range (NaN gives 0) so that no conversion is undefined behaviour.
+template <class T>
+T saturate_cast(double v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(v);
+  } else {
+    if (std::isnan(v)) return T(0);
+    constexpr int digits = std::numeric_limits<T>::digits;
+    const double hi = std::ldexp(1.0, digits);  // first value above the range
+    if (v >= hi) return std::numeric_limits<T>::max();
+    if (v <= (std::is_signed_v<T> ? -hi : 0.0)) return std::numeric_limits<T>::lowest();
+    return static_cast<T>(v);
+  }
+}
+
+// Wrapping (two's complement) integer arithmetic; plain arithmetic for floating point.
+template <class T> inline T wrap_add(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+  } else {
+    return a + b;
+  }
+}
+template <class T> inline T wrap_sub(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
+  } else {
+    return a - b;
+  }
+}
+template <class T> inline T wrap_mul(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    // unsigned int arithmetic at least as wide as int avoids promotion to signed int.
+    using U = std::common_type_t<std::make_unsigned_t<T>, unsigned>;
+    return static_cast<T>(static_cast<U>(static_cast<U>(a) * static_cast<U>(b)));
+  } else {
+    return a * b;
+  }
+}
+template <class T> inline T wrap_neg(T a) {
+  if constexpr (std::is_integral_v<T>) return wrap_sub(T(0), a);
+  else return -a;
+}
+
+}  // namespace cpu
+}  // namespace srt

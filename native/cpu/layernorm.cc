@@ -1,0 +1,114 @@
+// LayerNormalization (float32): for every row of X seen as [outer, n] with n = prod(dims[axis:]),
+//   y = (x - mean) / sqrt(var + epsilon) * Scale + B
+// with mean and (biased) variance computed in double, two-pass. Scale and the optional B are
+// broadcast (numpy-style) to dims[axis:]; leading size-1 dims beyond that rank are allowed.
+// The optional outputs Mean and InvStdDev (one value per row) are written when present.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "cpu/broadcast.h"
+#include "cpu/kernel_util.h"
+
+namespace srt {
+namespace {
+
+std::string supports_layernorm(const NodeSig& s) {
+  std::string r = cpu::first_reason(cpu::require_arity(s, 2, 3, 1, 3, 2), require_types(s, {DType::F32}));
+  if (!r.empty()) return r;
+  const int64_t axis = s.attrs.i("axis", -1);
+  const int rank = s.in_ranks[0];
+  if (axis < 0 || axis >= rank)
+    return s.op + ": axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank);
+  if (s.out_ranks[0] != rank) return s.op + ": output rank differs from the input rank";
+  return "";
+}
+
+// Scale or B as a dense [n] vector over dims[axis:]: the tensor itself when it already has n
+// elements laid out that way, else broadcast into `buf`.
+const float* normalised_vector(const Tensor& t, const Dims& norm_dims, float* buf, const char* what) {
+  Dims d = t.dims;
+  while (d.size() > norm_dims.size() && d.front() == 1) d.erase(d.begin());
+  if (d.size() > norm_dims.size())
+    cpu::fail_plan(std::string("LayerNormalization: ") + what + " dims " + cpu::dims_str(t.dims) +
+                   " do not broadcast to the normalised dims " + cpu::dims_str(norm_dims));
+  if (t.numel() == numel(norm_dims)) {
+    // Equal counts: broadcasting can only add size-1 dims, so the layout is the same. Check it though.
+    cpu::broadcast_walk<1>("LayerNormalization", norm_dims, {&d});
+    return t.ptr<const float>();
+  }
+  const cpu::Walk<1> w = cpu::broadcast_walk<1>("LayerNormalization", norm_dims, {&d});
+  const float* src = t.ptr<const float>();
+  const int64_t s = w.strides[0].back();
+  cpu::walk_rows(w, [&](int64_t o, const std::array<int64_t, 1>& off, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) buf[o + i] = src[off[0] + i * s];
+  });
+  return buf;
+}
+
+void run_layernorm(const KernelCall& c) {
+  const char* name = "LayerNormalization";
+  const Tensor& X = cpu::input(c, 0, name);
+  const Tensor& S = cpu::input(c, 1, name);
+  const Tensor* B = c.in.size() > 2 ? c.in[2] : nullptr;
+  Tensor& Y = cpu::output(c, 0, name);
+  if (X.dtype != DType::F32 || S.dtype != DType::F32 || Y.dtype != DType::F32 || (B && B->dtype != DType::F32))
+    cpu::fail_plan("LayerNormalization: unsupported types");
+  if (X.dims != Y.dims) cpu::fail_plan("LayerNormalization: input and output dims differ");
+  const int64_t axis = c.attrs.i("axis", -1);
+  if (axis < 0 || axis >= X.rank()) cpu::fail_plan("LayerNormalization: axis out of range");
+  const double eps = c.attrs.f("epsilon", 1e-5);
+
+  const Dims norm_dims(X.dims.begin() + axis, X.dims.end());
+  const int64_t n = numel(norm_dims);
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= X.dims[d];
+
+  // Optional statistics outputs: one value per row.
+  Tensor* mean_out = c.out.size() > 1 ? c.out[1] : nullptr;
+  Tensor* inv_out = c.out.size() > 2 ? c.out[2] : nullptr;
+  for (Tensor* t : {mean_out, inv_out})
+    if (t && (t->dtype != DType::F32 || t->numel() != outer))
+      cpu::fail_plan("LayerNormalization: the Mean/InvStdDev outputs need one float32 per normalised row");
+
+  float* buf = n > 0 ? static_cast<float*>(c.ctx.scratch(static_cast<size_t>(n) * 2 * sizeof(float))) : nullptr;
+  const float* scale = normalised_vector(S, norm_dims, buf, "Scale");
+  const float* bias = B ? normalised_vector(*B, norm_dims, buf + n, "B") : nullptr;
+  if (X.numel() == 0) {
+    // Rows without elements: mean 0/0 and 1/sqrt(NaN + eps) are NaN, as the formula gives.
+    for (Tensor* t : {mean_out, inv_out})
+      if (t)
+        for (int64_t o = 0; o < outer; ++o) t->ptr<float>()[o] = std::nanf("");
+    return;
+  }
+
+  const float* x = X.ptr<const float>();
+  float* y = Y.ptr<float>();
+  for (int64_t o = 0; o < outer; ++o) {
+    const float* px = x + o * n;
+    float* py = y + o * n;
+    double sum = 0;
+    for (int64_t i = 0; i < n; ++i) sum += px[i];
+    const double mean = sum / static_cast<double>(n);
+    double sq = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const double d = px[i] - mean;
+      sq += d * d;
+    }
+    const double inv_std = 1.0 / std::sqrt(sq / static_cast<double>(n) + eps);
+    const float m = static_cast<float>(mean), is = static_cast<float>(inv_std);
+    if (bias) {
+      for (int64_t i = 0; i < n; ++i) py[i] = (px[i] - m) * is * scale[i] + bias[i];
+    } else {
+      for (int64_t i = 0; i < n; ++i) py[i] = (px[i] - m) * is * scale[i];
+    }
+    if (mean_out) mean_out->ptr<float>()[o] = m;
+    if (inv_out) inv_out->ptr<float>()[o] = is;
+  }
+}
+
+}  // namespace
+
+SRT_KERNEL("LayerNormalization", CPU, supports_layernorm, run_layernorm);
+
+}  // namespace srt

@@ -1,0 +1,70 @@
+// Slice: Y[i] = X[starts + i * steps] per axis (one start and one step per axis, already clamped by
+// the planner; steps may be negative), any element type. The bounds are checked against X here
+// before anything is read.
+#include <cstdint>
+#include <cstring>
+
+#include "cpu/broadcast.h"
+#include "cpu/kernel_util.h"
+
+namespace srt {
+namespace {
+
+std::string supports_slice(const NodeSig& s) {
+  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES),
+                                    cpu::require_same_types(s, 0, {}, {0}));
+  if (!r.empty()) return r;
+  const int rank = s.in_ranks[0];
+  if (s.out_ranks[0] != rank) return "Slice: output rank differs from the input rank";
+  const std::vector<int64_t> starts = s.attrs.ints("starts"), steps = s.attrs.ints("steps");
+  if (static_cast<int>(starts.size()) != rank || static_cast<int>(steps.size()) != rank)
+    return "Slice: starts and steps need one entry per axis (rank " + std::to_string(rank) + ")";
+  for (int64_t st : steps)
+    if (st == 0) return "Slice: a step of 0 is invalid";
+  return "";
+}
+
+void run_slice(const KernelCall& c) {
+  const Tensor& X = cpu::input(c, 0, "Slice");
+  Tensor& Y = cpu::output(c, 0, "Slice");
+  const std::vector<int64_t> starts = c.attrs.ints("starts"), steps = c.attrs.ints("steps");
+  const int rank = X.rank();
+  if (X.dtype != Y.dtype || Y.rank() != rank || static_cast<int>(starts.size()) != rank ||
+      static_cast<int>(steps.size()) != rank)
+    cpu::fail_plan("Slice: input, output and attributes do not match");
+  if (Y.numel() == 0) return;
+  const Dims xs = strides_of(X.dims);
+  cpu::Walk<1> w;
+  w.shape = Y.dims;
+  w.strides[0].resize(rank);
+  for (int d = 0; d < rank; ++d) {
+    const int64_t first = starts[d], last = starts[d] + (Y.dims[d] - 1) * steps[d];
+    if (steps[d] == 0 || first < 0 || first >= X.dims[d] || last < 0 || last >= X.dims[d])
+      cpu::fail_plan("Slice: axis " + std::to_string(d) + " reads [" + std::to_string(first) + ", " +
+                     std::to_string(last) + "] outside the input dim " + std::to_string(X.dims[d]));
+    w.base[0] += first * xs[d];
+    w.strides[0][d] = steps[d] * xs[d];
+  }
+  cpu::simplify(w);
+  const int64_t s = w.strides[0].back();
+  cpu::dispatch_size(dtype_size(X.dtype), [&](auto tag) {
+    using T = decltype(tag);
+    const T* x = X.ptr<const T>();
+    T* y = Y.ptr<T>();
+    cpu::walk_rows(w, [&](int64_t yo, const std::array<int64_t, 1>& off, int64_t n) {
+      const T* px = x + off[0];
+      T* py = y + yo;
+      if (s == 1) {
+        std::memcpy(py, px, static_cast<size_t>(n) * sizeof(T));
+      } else {
+        for (int64_t i = 0; i < n; ++i) py[i] = px[i * s];
+      }
+    });
+  });
+}
+
+}  // namespace
+
+SRT_KERNEL("Slice", CPU, supports_slice, run_slice);
+
+}  // namespace srt

@@ -1,0 +1,113 @@
+// Softmax and LogSoftmax over one axis (float32), max-subtracted:
+//   Softmax:    y = exp(x - max) / sum(exp(x - max))
+//   LogSoftmax: y = (x - max) - log(sum(exp(x - max)))
+// The tensor is seen as [outer, n, inner] around the axis; for inner > 1 the max and the sums of
+// `inner` columns are kept side by side in scratch so that memory is read in order.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "cpu/kernel_util.h"
+
+namespace srt {
+namespace {
+
+std::string supports_softmax(const NodeSig& s) {
+  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, {DType::F32}));
+  if (!r.empty()) return r;
+  const int64_t axis = s.attrs.i("axis", -1);
+  const int rank = s.in_ranks[0];
+  if (axis < 0 || axis >= rank)
+    return s.op + ": axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank);
+  if (s.out_ranks[0] != rank) return s.op + ": output rank differs from the input rank";
+  return "";
+}
+
+template <bool Log>
+void softmax(const KernelCall& c, const char* name) {
+  const Tensor& X = cpu::input(c, 0, name);
+  Tensor& Y = cpu::output(c, 0, name);
+  if (X.dtype != DType::F32 || Y.dtype != DType::F32) cpu::fail_plan(std::string(name) + ": unsupported types");
+  if (X.dims != Y.dims) cpu::fail_plan(std::string(name) + ": input and output dims differ");
+  const int64_t axis = c.attrs.i("axis", -1);
+  if (axis < 0 || axis >= X.rank()) cpu::fail_plan(std::string(name) + ": axis out of range");
+  if (X.numel() == 0) return;
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= X.dims[d];
+  for (int64_t d = axis + 1; d < X.rank(); ++d) inner *= X.dims[d];
+  const int64_t n = X.dims[axis];
+  const float* x = X.ptr<const float>();
+  float* y = Y.ptr<float>();
+
+  if (inner == 1) {
+    for (int64_t o = 0; o < outer; ++o) {
+      const float* px = x + o * n;
+      float* py = y + o * n;
+      float m = -std::numeric_limits<float>::infinity();
+      for (int64_t k = 0; k < n; ++k) m = px[k] > m ? px[k] : m;
+      double sum = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        const float e = std::exp(px[k] - m);
+        if (!Log) py[k] = e;
+        sum += e;
+      }
+      if (Log) {
+        const float ls = static_cast<float>(std::log(sum));
+        for (int64_t k = 0; k < n; ++k) py[k] = (px[k] - m) - ls;
+      } else {
+        const float inv = static_cast<float>(1.0 / sum);
+        for (int64_t k = 0; k < n; ++k) py[k] *= inv;
+      }
+    }
+    return;
+  }
+
+  // inner > 1: per outer slab, the columns j in [0, inner) each reduce over k (stride inner).
+  double* sum = static_cast<double*>(c.ctx.scratch(static_cast<size_t>(inner) * (sizeof(double) + sizeof(float))));
+  float* mx = reinterpret_cast<float*>(sum + inner);
+  for (int64_t o = 0; o < outer; ++o) {
+    const float* px = x + o * n * inner;
+    float* py = y + o * n * inner;
+    for (int64_t j = 0; j < inner; ++j) {
+      mx[j] = -std::numeric_limits<float>::infinity();
+      sum[j] = 0;
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      const float* row = px + k * inner;
+      for (int64_t j = 0; j < inner; ++j) mx[j] = row[j] > mx[j] ? row[j] : mx[j];
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      const float* row = px + k * inner;
+      float* out = py + k * inner;
+      for (int64_t j = 0; j < inner; ++j) {
+        const float e = std::exp(row[j] - mx[j]);
+        if (!Log) out[j] = e;
+        sum[j] += e;
+      }
+    }
+    if (Log) {
+      for (int64_t j = 0; j < inner; ++j) sum[j] = std::log(sum[j]);
+      for (int64_t k = 0; k < n; ++k) {
+        const float* row = px + k * inner;
+        float* out = py + k * inner;
+        for (int64_t j = 0; j < inner; ++j) out[j] = (row[j] - mx[j]) - static_cast<float>(sum[j]);
+      }
+    } else {
+      for (int64_t j = 0; j < inner; ++j) sum[j] = 1.0 / sum[j];
+      for (int64_t k = 0; k < n; ++k) {
+        float* out = py + k * inner;
+        for (int64_t j = 0; j < inner; ++j) out[j] *= static_cast<float>(sum[j]);
+      }
+    }
+  }
+}
+
+void run_softmax(const KernelCall& c) { softmax<false>(c, "Softmax"); }
+void run_log_softmax(const KernelCall& c) { softmax<true>(c, "LogSoftmax"); }
+
+}  // namespace
+
+SRT_KERNEL("Softmax", CPU, supports_softmax, run_softmax);
+SRT_KERNEL("LogSoftmax", CPU, supports_softmax, run_log_softmax);
+
+}  // namespace srt

@@ -1,0 +1,181 @@
+// Unary element-wise operators: float32 math (Sqrt, Exp, Log, Erf, Reciprocal, Sigmoid, Tanh,
+// Softplus, LeakyRelu, Gelu), sign/rectifier ops on float32/int32/int64 (Neg, Abs, Relu), Clip and Not.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include "cpu/kernel_util.h"
+
+namespace srt {
+namespace {
+
+template <class TX, class TY, class F>
+void map(const Tensor& X, Tensor& Y, const char* name, F f) {
+  cpu::require_same_numel(X, Y, name);
+  const TX* x = X.ptr<const TX>();
+  TY* y = Y.ptr<TY>();
+  const int64_t n = Y.numel();
+  for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
+}
+
+// ---- float32 math ------------------------------------------------------------------------------
+
+std::string supports_float_unary(const NodeSig& s) {
+  return cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, {DType::F32}));
+}
+
+template <class F>
+void run_float(const KernelCall& c, const char* name, F f) {
+  const Tensor& X = cpu::input(c, 0, name);
+  Tensor& Y = cpu::output(c, 0, name);
+  if (X.dtype != DType::F32 || Y.dtype != DType::F32) cpu::fail_plan(std::string(name) + ": unsupported types");
+  map<float, float>(X, Y, name, f);
+}
+
+inline float sigmoid(float x) {
+  // exp of a non-positive argument only: no overflow for large |x|.
+  if (x >= 0) return 1.0f / (1.0f + std::exp(-x));
+  const float e = std::exp(x);
+  return e / (1.0f + e);
+}
+
+void run_sqrt(const KernelCall& c) { run_float(c, "Sqrt", [](float x) { return std::sqrt(x); }); }
+void run_exp(const KernelCall& c) { run_float(c, "Exp", [](float x) { return std::exp(x); }); }
+void run_log(const KernelCall& c) { run_float(c, "Log", [](float x) { return std::log(x); }); }
+void run_erf(const KernelCall& c) { run_float(c, "Erf", [](float x) { return std::erf(x); }); }
+void run_reciprocal(const KernelCall& c) { run_float(c, "Reciprocal", [](float x) { return 1.0f / x; }); }
+void run_sigmoid(const KernelCall& c) { run_float(c, "Sigmoid", sigmoid); }
+void run_tanh(const KernelCall& c) { run_float(c, "Tanh", [](float x) { return std::tanh(x); }); }
+void run_softplus(const KernelCall& c) {
+  // log(1 + e^x) = log1p(e^-|x|) + max(x, 0): no overflow for large x, no loss for very negative x.
+  run_float(c, "Softplus", [](float x) { return std::log1p(std::exp(-std::fabs(x))) + (x > 0 ? x : 0.0f); });
+}
+
+void run_leaky_relu(const KernelCall& c) {
+  const float alpha = static_cast<float>(c.attrs.f("alpha", 0.01));
+  run_float(c, "LeakyRelu", [alpha](float x) { return x >= 0 ? x : alpha * x; });
+}
+
+std::string supports_gelu(const NodeSig& s) {
+  std::string r = supports_float_unary(s);
+  if (!r.empty()) return r;
+  const std::string a = s.attrs.s("approximate", "none");
+  if (a != "none" && a != "tanh") return "Gelu: unsupported approximate=\"" + a + "\"";
+  return "";
+}
+
+void run_gelu(const KernelCall& c) {
+  if (c.attrs.s("approximate", "none") == "tanh") {
+    const float k = 0.7978845608028654f;  // sqrt(2 / pi)
+    run_float(c, "Gelu", [k](float x) { return 0.5f * x * (1.0f + std::tanh(k * (x + 0.044715f * x * x * x))); });
+  } else {
+    const float r = 0.7071067811865476f;  // 1 / sqrt(2)
+    run_float(c, "Gelu", [r](float x) { return 0.5f * x * (1.0f + std::erf(x * r)); });
+  }
+}
+
+// ---- Neg, Abs, Relu, Clip on float32 / int32 / int64 -------------------------------------------
+
+std::string supports_signed_unary(const NodeSig& s) {
+  return cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, {DType::F32, DType::I32, DType::I64}),
+                           cpu::require_same_types(s, 0, {}, {0}));
+}
+
+template <class Body>
+void run_signed(const KernelCall& c, const char* name, Body body) {
+  const Tensor& X = cpu::input(c, 0, name);
+  Tensor& Y = cpu::output(c, 0, name);
+  if (X.dtype != Y.dtype) cpu::fail_plan(std::string(name) + ": unsupported types");
+  switch (X.dtype) {
+    case DType::F32: body(X, Y, float{}); break;
+    case DType::I32: body(X, Y, int32_t{}); break;
+    case DType::I64: body(X, Y, int64_t{}); break;
+    default: cpu::fail_plan(std::string(name) + ": unsupported type " + dtype_name(X.dtype));
+  }
+}
+
+void run_neg(const KernelCall& c) {
+  run_signed(c, "Neg", [](const Tensor& X, Tensor& Y, auto t) {
+    using T = decltype(t);
+    map<T, T>(X, Y, "Neg", [](T x) { return cpu::wrap_neg(x); });
+  });
+}
+
+void run_abs(const KernelCall& c) {
+  run_signed(c, "Abs", [](const Tensor& X, Tensor& Y, auto t) {
+    using T = decltype(t);
+    if constexpr (std::is_floating_point_v<T>) {
+      map<T, T>(X, Y, "Abs", [](T x) { return std::fabs(x); });
+    } else {
+      map<T, T>(X, Y, "Abs", [](T x) { return x < 0 ? cpu::wrap_neg(x) : x; });  // |MIN| wraps to MIN
+    }
+  });
+}
+
+void run_relu(const KernelCall& c) {
+  // x < 0 ? 0 : x keeps NaN.
+  run_signed(c, "Relu", [](const Tensor& X, Tensor& Y, auto t) {
+    using T = decltype(t);
+    map<T, T>(X, Y, "Relu", [](T x) { return x < 0 ? T(0) : x; });
+  });
+}
+
+// Clip bounds as T: ±Infinity (unbounded) saturate to the type's range for integers.
+template <class T>
+T clip_bound(double v, bool lower) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(v);
+  } else {
+    if (std::isnan(v)) return lower ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+    return cpu::saturate_cast<T>(lower ? std::ceil(v) : std::floor(v));
+  }
+}
+
+// An absent min/max reads as unbounded.
+void run_clip(const KernelCall& c) {
+  const double lo = c.attrs.f("min", -std::numeric_limits<double>::infinity());
+  const double hi = c.attrs.f("max", std::numeric_limits<double>::infinity());
+  run_signed(c, "Clip", [lo, hi](const Tensor& X, Tensor& Y, auto t) {
+    using T = decltype(t);
+    const T l = clip_bound<T>(lo, true), h = clip_bound<T>(hi, false);
+    // max then min (as onnxruntime): with min > max everything becomes max; NaN passes through.
+    map<T, T>(X, Y, "Clip", [l, h](T x) {
+      const T v = x < l ? l : x;
+      return v > h ? h : v;
+    });
+  });
+}
+
+// ---- Not ---------------------------------------------------------------------------------------
+
+std::string supports_not(const NodeSig& s) {
+  return cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, {DType::Bool}));
+}
+
+void run_not(const KernelCall& c) {
+  const Tensor& X = cpu::input(c, 0, "Not");
+  Tensor& Y = cpu::output(c, 0, "Not");
+  if (X.dtype != DType::Bool || Y.dtype != DType::Bool) cpu::fail_plan("Not: unsupported types");
+  map<uint8_t, uint8_t>(X, Y, "Not", [](uint8_t x) { return static_cast<uint8_t>(x == 0); });
+}
+
+}  // namespace
+
+SRT_KERNEL("Sqrt", CPU, supports_float_unary, run_sqrt);
+SRT_KERNEL("Exp", CPU, supports_float_unary, run_exp);
+SRT_KERNEL("Log", CPU, supports_float_unary, run_log);
+SRT_KERNEL("Erf", CPU, supports_float_unary, run_erf);
+SRT_KERNEL("Reciprocal", CPU, supports_float_unary, run_reciprocal);
+SRT_KERNEL("Sigmoid", CPU, supports_float_unary, run_sigmoid);
+SRT_KERNEL("Tanh", CPU, supports_float_unary, run_tanh);
+SRT_KERNEL("Softplus", CPU, supports_float_unary, run_softplus);
+SRT_KERNEL("LeakyRelu", CPU, supports_float_unary, run_leaky_relu);
+SRT_KERNEL("Gelu", CPU, supports_gelu, run_gelu);
+SRT_KERNEL("Neg", CPU, supports_signed_unary, run_neg);
+SRT_KERNEL("Abs", CPU, supports_signed_unary, run_abs);
+SRT_KERNEL("Relu", CPU, supports_signed_unary, run_relu);
+SRT_KERNEL("Clip", CPU, supports_signed_unary, run_clip);
+SRT_KERNEL("Not", CPU, supports_not, run_not);
+
+}  // namespace srt

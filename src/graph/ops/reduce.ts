@@ -1,0 +1,183 @@
+// Reductions (ReduceMean/Sum/Max/Min over a set of axes), Softmax/LogSoftmax over one axis, and
+// LayerNormalization. Core attributes:
+//   Reduce*            axes (number[]; absent or empty = every axis; may be negative), keepdims (default 1)
+//   Softmax/LogSoftmax axis (default -1, may be negative)
+//   LayerNormalization axis (default -1), epsilon (default 1e-5)
+// native() resolves them against the concrete rank (non-negative, sorted).
+import { ShapeError } from '../../errors.js';
+import type { ConstTensor, Dim, DType, Node, Shape, TensorInfo } from '../ir.js';
+import { allocArray, canFold, normAxis } from '../values.js';
+import type { CoreOp, InferContext, NativeNode } from './types.js';
+
+function input(node: Node, ins: (TensorInfo | undefined)[], i: number): TensorInfo {
+  const t = ins[i];
+  if (!t) throw new ShapeError(`${node.op}: input ${i} is missing`);
+  return t;
+}
+
+function numAttr(node: Node, name: string, def: number): number {
+  const v = node.attrs[name];
+  if (v === undefined) return def;
+  if (typeof v !== 'number') throw new ShapeError(`${node.op}: attribute ${name} must be a number`);
+  return v;
+}
+
+function rankOrThrow(node: Node, x: TensorInfo): number {
+  if (!x.shape) throw new ShapeError(`${node.op}: the input's rank is unknown`);
+  return x.shape.length;
+}
+
+// ---- reductions ----------------------------------------------------------------------------------
+
+/** The reduced axes, normalised against `rank`, deduplicated and sorted (every axis when none are given). */
+function reduceAxes(node: Node, rank: number): number[] {
+  const raw = node.attrs['axes'];
+  if (raw !== undefined && !(Array.isArray(raw) && raw.every((a) => typeof a === 'number'))) {
+    throw new ShapeError(`${node.op}: attribute axes must be a list of integers`);
+  }
+  const list = raw as number[] | undefined;
+  if (!list || list.length === 0) return Array.from({ length: rank }, (_, i) => i);
+  const axes = [...new Set(list.map((a) => normAxis(a, rank, `${node.op}: axis`)))];
+  return axes.sort((a, b) => a - b);
+}
+
+function reducedShape(shape: Shape, axes: number[], keepdims: boolean): Shape {
+  const out: Dim[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepdims) out.push(1);
+  });
+  return out;
+}
+
+type Reduction = 'mean' | 'sum' | 'max' | 'min';
+
+const FOLD_TYPES: ReadonlySet<DType> = new Set<DType>(['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
+
+/** Folds a reduction: int64 exactly on bigints, everything else in double then stored (wrapping/rounding) into the type. */
+function foldReduce(kind: Reduction, v: ConstTensor, axes: number[], outDims: number[], ctx: InferContext): ConstTensor | undefined {
+  if (!FOLD_TYPES.has(v.type) || !canFold(outDims, ctx.maxFoldElements)) return undefined;
+  const dims = v.dims;
+  const rank = dims.length;
+  const nOut = outDims.reduce((a, b) => a * b, 1);
+  // Output strides over the input's axes: 0 for reduced axes.
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    if (!axes.includes(i)) {
+      strides[i] = s;
+      s *= dims[i]!;
+    }
+  }
+  const count = axes.reduce((a, i) => a * dims[i]!, 1);
+  const big = v.data instanceof BigInt64Array || v.data instanceof BigUint64Array;
+  const acc = new Array<number | bigint | undefined>(nOut).fill(undefined);
+  const counter = new Array<number>(rank).fill(0);
+  let o = 0;
+  for (let j = 0; j < v.data.length; j++) {
+    const x = v.data[j]!;
+    const a = acc[o];
+    if (a === undefined) acc[o] = x;
+    else if (kind === 'sum' || kind === 'mean') acc[o] = big ? (a as bigint) + (x as bigint) : (a as number) + (x as number);
+    else if (kind === 'max' ? x > a || Number.isNaN(x) : x < a || Number.isNaN(x)) acc[o] = x;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]!++;
+      o += strides[d]!;
+      if (counter[d]! < dims[d]!) break;
+      o -= strides[d]! * dims[d]!;
+      counter[d] = 0;
+    }
+  }
+  const out = allocArray(v.type, nOut);
+  const int = v.type !== 'float32' && v.type !== 'float64';
+  for (let i = 0; i < nOut; i++) {
+    let r = acc[i];
+    if (r === undefined) r = kind === 'max' ? -Infinity : kind === 'min' ? Infinity : kind === 'mean' ? NaN : 0; // empty reductions
+    if (kind === 'mean' && count > 0) r = big ? (r as bigint) / BigInt(count) : int ? Math.trunc((r as number) / count) : (r as number) / count;
+    if (out instanceof BigInt64Array) out[i] = typeof r === 'bigint' ? BigInt.asIntN(64, r) : BigInt(Number.isFinite(r) ? r : 0);
+    else if (out instanceof BigUint64Array) out[i] = typeof r === 'bigint' ? BigInt.asUintN(64, r) : BigInt(Number.isFinite(r) ? r : 0);
+    else (out as Float32Array)[i] = r as number;
+  }
+  return { type: v.type, dims: outDims, data: out };
+}
+
+function reduction(kind: Reduction): CoreOp {
+  return {
+    infer(node, ins, ctx) {
+      const x = input(node, ins, 0);
+      const keepdims = numAttr(node, 'keepdims', 1) !== 0;
+      if (!x.shape) return [{ type: x.type, shape: undefined }];
+      const axes = reduceAxes(node, x.shape.length);
+      const shape = reducedShape(x.shape, axes, keepdims);
+      const value = x.value ? foldReduce(kind, x.value, axes, shape as number[], ctx) : undefined;
+      return [value ? { type: x.type, shape, value } : { type: x.type, shape }];
+    },
+    native(node, ins): NativeNode {
+      const x = input(node, ins, 0);
+      const axes = reduceAxes(node, rankOrThrow(node, x));
+      // A rank-0 input has nothing to reduce: the result is the input.
+      if (axes.length === 0) return { op: 'Identity', attrs: {}, inputs: [0] };
+      return { op: node.op, attrs: { axes, keepdims: numAttr(node, 'keepdims', 1) !== 0 ? 1 : 0 }, inputs: [0] };
+    },
+  };
+}
+
+export const ReduceMean: CoreOp = reduction('mean');
+export const ReduceSum: CoreOp = reduction('sum');
+export const ReduceMax: CoreOp = reduction('max');
+export const ReduceMin: CoreOp = reduction('min');
+
+// ---- Softmax / LogSoftmax ------------------------------------------------------------------------
+
+function softmax(): CoreOp {
+  return {
+    infer(node, ins) {
+      const x = input(node, ins, 0);
+      if (x.shape) normAxis(numAttr(node, 'axis', -1), x.shape.length, `${node.op}: axis`);
+      return [{ type: x.type, shape: x.shape }];
+    },
+    native(node, ins) {
+      const rank = rankOrThrow(node, input(node, ins, 0));
+      return { op: node.op, attrs: { axis: normAxis(numAttr(node, 'axis', -1), rank, `${node.op}: axis`) }, inputs: [0] };
+    },
+  };
+}
+
+export const Softmax: CoreOp = softmax();
+export const LogSoftmax: CoreOp = softmax();
+
+// ---- LayerNormalization --------------------------------------------------------------------------
+
+export const LayerNormalization: CoreOp = {
+  infer(node, ins) {
+    const x = input(node, ins, 0);
+    const scale = input(node, ins, 1);
+    const bias = node.inputs[2] ? input(node, ins, 2) : undefined;
+    for (const [what, t] of [['Scale', scale], ['B', bias]] as const) {
+      if (!t) continue;
+      if (t.type !== x.type) throw new ShapeError(`LayerNormalization: ${what} has element type ${t.type}, the input ${x.type}`);
+      if (!x.shape || !t.shape) continue;
+      const axis = normAxis(numAttr(node, 'axis', -1), x.shape.length, 'LayerNormalization: axis');
+      const normalized = x.shape.slice(axis);
+      // Scale and B broadcast to the normalised dims x.shape[axis:].
+      if (t.shape.length > normalized.length) {
+        throw new ShapeError(`LayerNormalization: ${what} of shape [${t.shape.join(',')}] does not fit the normalised dims [${normalized.join(',')}]`);
+      }
+      t.shape.forEach((d, i) => {
+        const n = normalized[normalized.length - t.shape!.length + i]!;
+        if (typeof d === 'number' && typeof n === 'number' && d !== n && d !== 1) {
+          throw new ShapeError(`LayerNormalization: ${what} of shape [${t.shape!.join(',')}] does not fit the normalised dims [${normalized.join(',')}]`);
+        }
+      });
+    }
+    return [{ type: x.type, shape: x.shape }];
+  },
+  native(node, ins) {
+    const rank = rankOrThrow(node, input(node, ins, 0));
+    return {
+      op: 'LayerNormalization',
+      attrs: { axis: normAxis(numAttr(node, 'axis', -1), rank, 'LayerNormalization: axis'), epsilon: numAttr(node, 'epsilon', 1e-5) },
+      inputs: node.inputs[2] ? [0, 1, 2] : [0, 1],
+    };
+  },
+};

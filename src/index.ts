@@ -1,0 +1,16 @@
+// surrogate-rt: batched inference of ONNX surrogate models for Node.js, on our own engine.
+export { loadModel, devices, Model } from './model.js';
+export type { Backend, PredictOptions, TensorInfo } from './model.js';
+export type { DeviceOption, FallbackOption, LoadOptions } from './options.js';
+export { Tensor } from './tensor.js';
+export type { TensorData, TensorType } from './tensor.js';
+export {
+  AbortError, DisposedError, InputError, InvalidArgumentError, MemoryLimitError, ModelError, ShapeError, SurrogateError, UnsupportedError,
+} from './errors.js';
+export type { ErrorCode } from './errors.js';
+
+// The pipeline stages, each inspectable on its own (load → infer → simplify → plan).
+export { importModel } from './onnx/import.js';
+export { inferShapes } from './graph/infer.js';
+export { simplify } from './graph/simplify.js';
+export { buildPlan } from './graph/plan.js';

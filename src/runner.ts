@@ -1,0 +1,113 @@
+// The native runner: owns one native Engine (weights uploaded once at load) and a cache of
+// compiled plans, one per set of concrete input shapes.
+import { SurrogateError, UnsupportedError } from './errors.js';
+import type { Graph, Shape, ValueTable } from './graph/ir.js';
+import { DTYPE_CODE, NATIVE_DTYPES } from './graph/ir.js';
+import { inferShapes } from './graph/infer.js';
+import { buildPlan, nativeNode, type NativePlan, type PlanOutput } from './graph/plan.js';
+import { simplify } from './graph/simplify.js';
+import type { Feed } from './feeds.js';
+import type { Addon, CompiledPlan, NativeEngine } from './native.js';
+import { arrayClassFor, Tensor, type TensorType } from './tensor.js';
+
+const MAX_CACHED_PLANS = 64;
+
+interface Prepared {
+  compiled: CompiledPlan;
+  outputs: PlanOutput[];
+  plan: NativePlan;
+}
+
+export class NativeRunner {
+  private readonly engine: NativeEngine;
+  private readonly weights = new Map<string, number>();
+  private readonly plans = new Map<string, Prepared>();
+
+  constructor(
+    addon: Addon,
+    /** The load-time graph: imported, inferred with symbolic shapes and simplified. */
+    readonly graph: Graph,
+    private readonly memoryLimit: number,
+    threads: number,
+  ) {
+    for (const [name, c] of graph.constants) {
+      if (!NATIVE_DTYPES.includes(c.type)) throw new UnsupportedError(`constant '${name}' has element type ${c.type}, which the native engine does not support`);
+    }
+    this.engine = new addon.Engine({ device: 0, deviceIndex: 0, threads, memoryLimit });
+    let id = 0;
+    for (const [name, c] of graph.constants) {
+      this.engine.setWeight(id, DTYPE_CODE[c.type], c.dims, c.data);
+      this.weights.set(name, id++);
+    }
+  }
+
+  /** Specialises the graph for concrete input shapes: infer → simplify → plan (the inspectable stages). */
+  specialize(shapes: ReadonlyMap<string, Shape>): { values: ValueTable; graph: Graph; plan: ReturnType<typeof buildPlan> } {
+    const values = inferShapes(this.graph, shapes);
+    const graph = simplify(this.graph, values);
+    return { values, graph, plan: buildPlan(graph, values, this.weights, this.memoryLimit) };
+  }
+
+  /** Reasons why nodes of the plan for `shapes` cannot run natively (empty when all can). */
+  unsupportedFor(shapes: ReadonlyMap<string, Shape>): string[] {
+    const values = inferShapes(this.graph, shapes);
+    const graph = simplify(this.graph, values);
+    const reasons: string[] = [];
+    for (const node of graph.nodes) {
+      try {
+        const call = nativeNode(node, values);
+        const info = (n: string) => (n === '' ? undefined : values.get(n));
+        const ins = call.inputs.map((k) => info(node.inputs[k]!));
+        const outs = node.outputs.map(info);
+        const why = this.engine.supports({
+          op: call.op,
+          attrs: call.attrs,
+          inTypes: ins.map((i) => (i ? DTYPE_CODE[i.type] : 0)),
+          inRanks: ins.map((i) => i?.shape?.length ?? 0),
+          outTypes: outs.map((o) => (o ? DTYPE_CODE[o.type] : 0)),
+          outRanks: outs.map((o) => o?.shape?.length ?? 0),
+        });
+        if (why) reasons.push(why);
+      } catch (e) {
+        if (e instanceof UnsupportedError) reasons.push(e.message);
+        else throw e;
+      }
+    }
+    return reasons;
+  }
+
+  private prepare(feeds: Feed[]): Prepared {
+    const key = feeds.map((f) => f.dims.join('x')).join('|');
+    const hit = this.plans.get(key);
+    if (hit) {
+      this.plans.delete(key); // keep the most recent last (LRU order)
+      this.plans.set(key, hit);
+      return hit;
+    }
+    const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])));
+    const prepared = { compiled: this.engine.compile(plan.plan), outputs: plan.outputs, plan: plan.plan };
+    this.plans.set(key, prepared);
+    if (this.plans.size > MAX_CACHED_PLANS) this.plans.delete(this.plans.keys().next().value!);
+    return prepared;
+  }
+
+  async run(feeds: Feed[]): Promise<Record<string, Tensor>> {
+    const prepared = this.prepare(feeds);
+    const outputs = prepared.outputs.map((o) => {
+      const C = arrayClassFor(o.type as TensorType);
+      if (!C) throw new SurrogateError('ERR_INTERNAL', `output '${o.name}' has type ${o.type}`);
+      return new C(o.dims.reduce((a, b) => a * b, 1));
+    });
+    await this.engine.run(prepared.compiled, feeds.map((f) => f.data), outputs);
+    const result: Record<string, Tensor> = {};
+    prepared.outputs.forEach((o, i) => {
+      result[o.name] = new Tensor(o.type as TensorType, outputs[i]!, o.dims);
+    });
+    return result;
+  }
+
+  dispose(): void {
+    this.plans.clear();
+    this.engine.dispose();
+  }
+}
