@@ -53,8 +53,8 @@ function convLike(ctx: ParseContext, op: 'Conv' | 'ConvTranspose'): void {
   ctx.emit(op, b ? [x, w, b] : [x, w], [ctx.node.outputs[0]!], attrs);
 }
 
-export const Conv: Parser = (ctx) => convLike(ctx, 'Conv');
-export const ConvTranspose: Parser = (ctx) => convLike(ctx, 'ConvTranspose');
+export const Conv: Parser = (ctx: ParseContext) => convLike(ctx, 'Conv');
+export const ConvTranspose: Parser = (ctx: ParseContext) => convLike(ctx, 'ConvTranspose');
 
 function poolAttrs(ctx: ParseContext): Attrs {
   const kernel = ctx.ints('kernel_shape');
@@ -69,20 +69,20 @@ function poolAttrs(ctx: ParseContext): Attrs {
   };
 }
 
-export const MaxPool: Parser = (ctx) => {
+export const MaxPool: Parser = (ctx: ParseContext) => {
   const attrs = poolAttrs(ctx);
   attrs.storage_order = ctx.int('storage_order', 0);
   const [y = '', indices = ''] = ctx.node.outputs;
   ctx.emit('MaxPool', [ctx.node.inputs[0]!], indices ? [y, indices] : [y], attrs);
 };
 
-export const AveragePool: Parser = (ctx) => {
+export const AveragePool: Parser = (ctx: ParseContext) => {
   const attrs = poolAttrs(ctx);
   attrs.count_include_pad = ctx.int('count_include_pad', 0);
   ctx.emit('AveragePool', [ctx.node.inputs[0]!], [ctx.node.outputs[0]!], attrs);
 };
 
-export const GlobalAveragePool: Parser = (ctx) => {
+export const GlobalAveragePool: Parser = (ctx: ParseContext) => {
   const x = ctx.node.inputs[0]!;
   const shape = ctx.info(x)?.shape;
   if (!shape) ctx.unsupported('the input rank is unknown');
@@ -95,7 +95,7 @@ export const GlobalAveragePool: Parser = (ctx) => {
  * Inference-mode BatchNormalization: Y = X·s + b with s = scale/sqrt(var+eps), b = B − mean·s,
  * s and b shaped [C, 1, …] to broadcast over X. Folded here when the four vectors are constant.
  */
-export const BatchNormalization: Parser = (ctx) => {
+export const BatchNormalization: Parser = (ctx: ParseContext) => {
   const [x = '', scale = '', bias = '', mean = '', variance = ''] = ctx.node.inputs;
   const [y = '', ...extra] = ctx.node.outputs;
   if (ctx.opset >= 14 && ctx.int('training_mode', 0) !== 0) ctx.unsupported('training_mode=1 is not supported');

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm run bench`: per bundled model and batch size, our CPU time and onnxruntime-node's,
+// measured in the same process on the same inputs, and their ratio.
+// Options (environment): BENCH_MODELS=elemnet,gmm  BENCH_BATCHES=1,64,1024  BENCH_SECONDS=1.5  THREADS=n
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { loadModel } from '../index.js';
+import { manifest, modelFeeds, MODELS_DIR } from '../cli/bundled.js';
+import { ortRun, ortSession, relL2 } from './reference.js';
+
+const batches = (process.env.BENCH_BATCHES ?? '1,64,1024').split(',').map(Number);
+const only = process.env.BENCH_MODELS?.split(',');
+const seconds = Number(process.env.BENCH_SECONDS ?? '1.5');
+const threads = Number(process.env.THREADS ?? availableParallelism());
+
+/** Median time of `fn` over repeated calls for about `seconds` (at least 3 calls, after one warm-up). */
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  await fn();
+  const samples: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  while (samples.length < 3 || (performance.now() < end && samples.length < 1000)) {
+    const t = performance.now();
+    await fn();
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+console.log(`CPU benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} thread(s) for both engines`);
+console.log('ratio = onnxruntime-node time / surrogate-rt time (> 1: we are faster)\n');
+console.log(['model', 'batch', 'surrogate-rt', 'onnxruntime-node', 'ratio', 'rel L2'].map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(16))).join(''));
+for (const m of manifest()) {
+  if (only && !only.includes(m.name)) continue;
+  const file = join(MODELS_DIR, m.file);
+  const model = await loadModel(file, { device: 'cpu', threads, fallback: 'error' });
+  const session = await ortSession(file, threads);
+  for (const batch of batches) {
+    const feeds = modelFeeds(m, batch, batch);
+    const ours = await model.predict(feeds);
+    const ref = await ortRun(session, feeds);
+    const err = Math.max(...m.outputs.map((o) => relL2(ours[o.name]!.data, ref[o.name]!.data)));
+    const tOurs = await time(() => model.predict(feeds));
+    const tOrt = await time(() => ortRun(session, feeds));
+    console.log([m.name.padEnd(10), String(batch).padEnd(10), fmt(tOurs).padStart(16), fmt(tOrt).padStart(16), (tOrt / tOurs).toFixed(2).padStart(16), err.toExponential(1).padStart(16)].join(''));
+  }
+  model.dispose();
+  await session.release();
+}
