@@ -156,6 +156,7 @@ describe('constant folding', () => {
       BigInt64Array.from([4052555153018976267n, -8n, 0n]),
     );
     expect(infer('Pow', [val(i64([2], [1n, -1n])), val(i64([], [-3n]))]).value!.data).toEqual(BigInt64Array.from([1n, -1n]));
+    expect(infer('Pow', [val(i64([1], [3n])), val(i64([], [40n]))]).value!.data).toEqual(BigInt64Array.from([-6289078614652622815n]));
     const fi = infer('Pow', [val(f32([2], [2, 9])), val(i64([], [2n]))]);
     expect(fi.type).toBe('float32');
     expect(Array.from(fi.value!.data as Float32Array)).toEqual([4, 81]);
