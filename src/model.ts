@@ -233,6 +233,7 @@ function withOrtIO(model: Model, runner: OrtRunner): Model {
  * A model whose shapes make no sense at 1 is not judged here: its first run will tell.
  */
 function probeSupport(native: NativeRunner, graph: Graph): string[] {
+  if (native.valueInputs.size > 0) return []; // shapes depend on input values: the first run decides
   const shapes = new Map<string, Shape>(graph.inputs.map((i) => [i.name, (i.shape ?? []).map((d) => (typeof d === 'number' ? d : 1))]));
   try {
     return native.unsupportedFor(shapes);

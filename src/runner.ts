@@ -1,14 +1,14 @@
 // The native runner: owns one native Engine (weights uploaded once at load) and a cache of
 // compiled plans, one per set of concrete input shapes.
 import { SurrogateError, UnsupportedError } from './errors.js';
-import type { Graph, Shape, ValueTable } from './graph/ir.js';
+import type { ConstTensor, Graph, Shape, ValueTable } from './graph/ir.js';
 import { DTYPE_CODE, NATIVE_DTYPES } from './graph/ir.js';
-import { inferShapes } from './graph/infer.js';
+import { inferShapes, valueInputsOf } from './graph/infer.js';
 import { buildPlan, nativeNode, type NativePlan, type PlanOutput } from './graph/plan.js';
 import { simplify } from './graph/simplify.js';
 import type { Feed } from './feeds.js';
 import type { Addon, CompiledPlan, NativeEngine } from './native.js';
-import { arrayClassFor, Tensor, type TensorType } from './tensor.js';
+import { arrayClassFor, Tensor, type TensorData, type TensorType } from './tensor.js';
 
 const MAX_CACHED_PLANS = 64;
 
@@ -33,6 +33,7 @@ export class NativeRunner {
     for (const [name, c] of graph.constants) {
       if (!NATIVE_DTYPES.includes(c.type)) throw new UnsupportedError(`constant '${name}' has element type ${c.type}, which the native engine does not support`);
     }
+    this.valueInputs = valueInputsOf(graph);
     this.engine = new addon.Engine({ device: 0, deviceIndex: 0, threads, memoryLimit });
     let id = 0;
     for (const [name, c] of graph.constants) {
@@ -41,18 +42,25 @@ export class NativeRunner {
     }
   }
 
+  /** Graph inputs whose values decide shapes (e.g. a Reshape target fed at run time): plans are specialised on them. */
+  readonly valueInputs: ReadonlySet<string>;
+
   /** Specialises the graph for concrete input shapes: infer → simplify → plan (the inspectable stages). */
-  specialize(shapes: ReadonlyMap<string, Shape>): { values: ValueTable; graph: Graph; plan: ReturnType<typeof buildPlan> } {
-    const values = inferShapes(this.graph, shapes);
+  specialize(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): { values: ValueTable; graph: Graph; plan: ReturnType<typeof buildPlan> } {
+    const values = inferShapes(this.graph, shapes, inputValues);
     const graph = simplify(this.graph, values);
     return { values, graph, plan: buildPlan(graph, values, this.weights, this.memoryLimit) };
   }
 
   /** Reasons why nodes of the plan for `shapes` cannot run natively (empty when all can). */
-  unsupportedFor(shapes: ReadonlyMap<string, Shape>): string[] {
-    const values = inferShapes(this.graph, shapes);
+  unsupportedFor(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): string[] {
+    const values = inferShapes(this.graph, shapes, inputValues);
     const graph = simplify(this.graph, values);
     const reasons: string[] = [];
+    for (const [name, v] of values) {
+      if (!NATIVE_DTYPES.includes(v.type)) reasons.push(`value '${name}' has element type ${v.type}, which the native engine does not support`);
+    }
+    if (reasons.length > 0) return reasons;
     for (const node of graph.nodes) {
       try {
         const call = nativeNode(node, values);
@@ -77,23 +85,30 @@ export class NativeRunner {
   }
 
   private prepare(feeds: Feed[]): Prepared {
-    const key = feeds.map((f) => f.dims.join('x')).join('|');
+    const valued = feeds.filter((f) => this.valueInputs.has(f.name));
+    const key = feeds.map((f) => f.dims.join('x')).join('|') + (valued.length ? `|${valued.map((f) => Array.from(f.data, String).join(',')).join('|')}` : '');
     const hit = this.plans.get(key);
     if (hit) {
       this.plans.delete(key); // keep the most recent last (LRU order)
       this.plans.set(key, hit);
       return hit;
     }
-    const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])));
+    const inputValues = new Map(valued.map((f) => [f.name, { type: f.type, dims: f.dims, data: f.data } as ConstTensor]));
+    const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])), inputValues);
     const prepared = { compiled: this.engine.compile(plan.plan), outputs: plan.outputs, plan: plan.plan };
     this.plans.set(key, prepared);
     if (this.plans.size > MAX_CACHED_PLANS) this.plans.delete(this.plans.keys().next().value!);
     return prepared;
   }
 
-  async run(feeds: Feed[]): Promise<Record<string, Tensor>> {
+  /**
+   * Runs the plan for these feeds' shapes. `allocate` may supply the output buffers (the op tests
+   * pass views with guard bytes around them); by default fresh typed arrays are used.
+   */
+  async run(feeds: Feed[], allocate?: (output: PlanOutput) => TensorData): Promise<Record<string, Tensor>> {
     const prepared = this.prepare(feeds);
     const outputs = prepared.outputs.map((o) => {
+      if (allocate) return allocate(o);
       const C = arrayClassFor(o.type as TensorType);
       if (!C) throw new SurrogateError('ERR_INTERNAL', `output '${o.name}' has type ${o.type}`);
       return new C(o.dims.reduce((a, b) => a * b, 1));

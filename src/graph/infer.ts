@@ -1,19 +1,25 @@
 // Stage 2: shape and type inference (with folding of constant values) over a whole graph.
 // With symbolic input shapes it runs at load; with concrete ones it specialises a plan.
 import { ShapeError } from '../errors.js';
-import type { Graph, Shape, TensorInfo, ValueTable } from './ir.js';
+import type { ConstTensor, Graph, Shape, TensorInfo, ValueTable } from './ir.js';
 import { CORE_OPS, type InferContext } from './ops/index.js';
 
 export const DEFAULT_MAX_FOLD = 1 << 16;
 
 /**
  * Infers every value of `graph`. `inputShapes` overrides the declared shapes of graph inputs
- * (concrete shapes at run time). Unsupported nodes leave their outputs unknown.
+ * (concrete shapes at run time); `inputValues` gives the values of inputs that feed shape-like
+ * operands (see valueInputsOf). Unsupported nodes leave their outputs unknown.
  */
-export function inferShapes(graph: Graph, inputShapes?: ReadonlyMap<string, Shape>, ctx: InferContext = { maxFoldElements: DEFAULT_MAX_FOLD }): ValueTable {
+export function inferShapes(
+  graph: Graph,
+  inputShapes?: ReadonlyMap<string, Shape>,
+  inputValues?: ReadonlyMap<string, ConstTensor>,
+  ctx: InferContext = { maxFoldElements: DEFAULT_MAX_FOLD },
+): ValueTable {
   const values: ValueTable = new Map();
   for (const [name, c] of graph.constants) values.set(name, { type: c.type, shape: c.dims, value: c });
-  for (const i of graph.inputs) values.set(i.name, { type: i.type, shape: inputShapes?.get(i.name) ?? i.shape });
+  for (const i of graph.inputs) values.set(i.name, { type: i.type, shape: inputShapes?.get(i.name) ?? i.shape, value: inputValues?.get(i.name) });
   for (const node of graph.nodes) {
     if (node.unsupported) continue;
     const op = CORE_OPS.get(node.op);
@@ -31,4 +37,27 @@ export function inferShapes(graph: Graph, inputShapes?: ReadonlyMap<string, Shap
     });
   }
   return values;
+}
+
+/**
+ * The graph inputs whose values decide shapes: those reaching an operator's value input
+ * (CoreOp.valueInputs) through any chain of nodes other than Shape and Size, which read only
+ * the shape of their input.
+ */
+export function valueInputsOf(graph: Graph): Set<string> {
+  const producer = new Map<string, Graph['nodes'][number]>();
+  for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n);
+  const seen = new Set<string>();
+  const stack: string[] = [];
+  for (const n of graph.nodes) {
+    for (const i of CORE_OPS.get(n.op)?.valueInputs ?? []) if (n.inputs[i]) stack.push(n.inputs[i]!);
+  }
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    const p = producer.get(v);
+    if (p && p.op !== 'Shape' && p.op !== 'Size') stack.push(...p.inputs.filter((x) => x !== ''));
+  }
+  return new Set(graph.inputs.map((i) => i.name).filter((n) => seen.has(n)));
 }

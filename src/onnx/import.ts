@@ -8,7 +8,7 @@ import type { InferContext } from '../graph/ops/types.js';
 import { PARSERS, type OnnxNodeView, type ParseContext } from './ops/index.js';
 import { attrFromProto, decodeModel, num, tensorFromProto, typeFromProto, type ExternalDataContext } from './proto.js';
 
-export const MIN_OPSET = 11;
+export const MIN_OPSET = 7;
 export const MAX_OPSET = 21;
 
 export interface ImportOptions {
@@ -43,6 +43,8 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
   const decl = (v: { name?: string | null; type?: unknown }, what: string): ValueDecl => {
     const name = v.name ?? '';
     const { type, shape } = typeFromProto((v as { type?: Parameters<typeof typeFromProto>[0] }).type, name);
+    const tp = (v as { type?: { tensorType?: unknown; value?: string } }).type;
+    if (tp && !tp.tensorType && tp.value) throw new UnsupportedError(`${what} '${name}' is a ${tp.value.replace(/Type$/, '')}, not a tensor; only tensors are supported`);
     if (!type) throw new ModelError(`${what} '${name}' has no tensor element type`);
     return { name, type, shape };
   };

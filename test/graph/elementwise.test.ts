@@ -211,7 +211,8 @@ describe('constant folding', () => {
   it('folds unary math', () => {
     expect(infer('Neg', [val(i64([2], [I64_MIN, 5n]))]).value!.data).toEqual(BigInt64Array.from([I64_MIN, -5n]));
     expect(infer('Abs', [val(i64([2], [-7n, 7n]))]).value!.data).toEqual(BigInt64Array.from([7n, 7n]));
-    expect(infer('Relu', [val(f32([3], [-1, 0, 2]))]).value!.data).toEqual(Float32Array.from([0, 0, 2]));
+    expect(infer('Relu', [val(f32([4], [-1, 0, 2, NaN]))]).value!.data).toEqual(Float32Array.from([0, 0, 2, NaN]));
+    expect(infer('Abs', [val(fromNumbers('int32', [1], [-2147483648]))]).value!.data).toEqual(Int32Array.from([-2147483648]));
     expect(infer('Sqrt', [val(f32([1], [2]))]).value!.data[0]).toBe(Math.fround(Math.SQRT2));
     const erf = infer('Erf', [val(fromNumbers('float64', [7], [0, 0.5, 1, 2, 2.5, 3, -4.5]))]).value!.data;
     const ref = [0, 0.5204998778130465, 0.8427007929497149, 0.9953222650189527, 0.999593047982555, 0.9999779095030014, -0.9999999998033839];
@@ -274,6 +275,9 @@ describe('Clip', () => {
     expect(r.value!.data).toEqual(BigInt64Array.from([1n, 3n, I64_MAX - 1n]));
     const sumClamp = core.Clip.infer({ ...n, inputs: ['x', 'lo'] }, [val(f32([2], [0, 3])), val(scalarConst('float32', 1))], ctx)[0]!;
     expect(sumClamp.value!.data).toEqual(Float32Array.from([1, 3]));
+    // Integer bounds as the kernel converts them: min rounded up, max rounded down.
+    const intClip = core.Clip.infer({ ...n, attrs: { min: -1.5, max: 2.5 }, inputs: ['x'] }, [val(fromNumbers('int32', [4], [-5, -1, 2, 9]))], ctx)[0]!;
+    expect(intClip.value!.data).toEqual(Int32Array.from([-1, -1, 2, 2]));
     const swapped = core.Clip.infer(n, [val(f32([2], [0, 9])), val(scalarConst('float32', 5)), val(scalarConst('float32', 2))], ctx)[0]!;
     expect(swapped.value!.data).toEqual(Float32Array.from([2, 2]));
   });

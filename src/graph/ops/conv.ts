@@ -45,8 +45,13 @@ function autoPadOf(node: Node): AutoPad {
 
 function windowOf(node: Node, s: number, kernelFromW: Shape | undefined): Window {
   let kernel = intsAttr(node, 'kernel_shape');
-  if (kernel !== undefined) lengthChecked(node, 'kernel_shape', kernel, s, 1);
-  else if (kernelFromW && kernelFromW.every((d) => typeof d === 'number')) kernel = kernelFromW as number[];
+  if (kernel !== undefined) {
+    lengthChecked(node, 'kernel_shape', kernel, s, 1);
+    const k = kernel;
+    if (kernelFromW?.some((d, i) => typeof d === 'number' && d !== k[i])) {
+      throw new ShapeError(`${node.op}: kernel_shape [${k.join(', ')}] differs from W's spatial dims [${kernelFromW.join(', ')}]`);
+    }
+  } else if (kernelFromW && kernelFromW.every((d) => typeof d === 'number')) kernel = kernelFromW as number[];
   const w: Window = {
     kernel,
     strides: lengthChecked(node, 'strides', intsAttr(node, 'strides'), s, 1),
@@ -68,7 +73,11 @@ function unknownDim(value: string, axis: number): string {
 
 /** The input X with a known rank of at least 3 (N, C, spatial...), or undefined when the rank is unknown. */
 function spatialInput(node: Node, x: TensorInfo | undefined): Shape | undefined {
-  if (!x) throw new ShapeError(`${node.op}: input X is missing`);
+  if (!x) {
+    // Absent: a broken node. Named but unknown (its producer was refused, no declared type): refuse this one too.
+    if (!node.inputs[0]) throw new ShapeError(`${node.op}: input X is missing`);
+    throw new UnsupportedError(`${node.op}: nothing is known about input X ('${node.inputs[0]}')`);
+  }
   if (!x.shape) return undefined;
   if (x.shape.length < 3) throw new ShapeError(`${node.op}: input X should have rank 3 or more (N, C, spatial...), got [${x.shape.join(', ')}]`);
   return x.shape;

@@ -305,7 +305,7 @@ export const Where: CoreOp = {
     for (let j = 0; j < p.n; j++) o[j] = dc[ic[j]!] ? dx[ix[j]!]! : dy[iy[j]!]!;
     return [{ type, shape: p.dims, value: { type, dims: p.dims, data: out } }];
   },
-  native: (node) => ({ op: 'Where', attrs: {}, inputs: [0, 1, 2] }),
+  native: () => ({ op: 'Where', attrs: {}, inputs: [0, 1, 2] }),
 };
 
 // ---- unary ---------------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ export const Tanh: CoreOp = unary('Tanh', Math.tanh);
 export const Softplus: CoreOp = unary('Softplus', (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))));
 export const Neg: CoreOp = unary('Neg', (x) => -x, { big: neg });
 export const Abs: CoreOp = unary('Abs', Math.abs, { big: abs });
-export const Relu: CoreOp = unary('Relu', (x) => (x > 0 ? x : 0), { big: (x) => (x > 0n ? x : 0n) });
+export const Relu: CoreOp = unary('Relu', (x) => (x < 0 ? 0 : x), { big: (x) => (x < 0n ? 0n : x) }); // keeps NaN, as the kernel
 export const Not: CoreOp = unary('Not', (x) => (x ? 0 : 1), { types: 'bool' });
 
 export const LeakyRelu: CoreOp = unary('LeakyRelu', (x, node) => (x >= 0 ? x : x * numAttr(node, 'alpha', 0.01)), {
@@ -428,12 +428,13 @@ export const Clip: CoreOp = {
     if (!p || x.type === 'bool') return [{ type: x.type, shape: x.shape }];
     const d = x.value!.data;
     const out = allocArray(x.type, p.n);
-    // Bounds are converted to the element type first (integers: truncated); infinite bounds clip nothing.
+    // Bounds are converted to the element type first as the kernel does (integers: min rounded up,
+    // max rounded down); infinite or NaN bounds clip nothing.
     if (isBig(out)) {
-      const bound = (b: ConstTensor | number): bigint | undefined =>
-        typeof b !== 'number' ? (b.data[0] as bigint) : Number.isFinite(b) ? BigInt(Math.trunc(b)) : undefined;
-      const l = bound(lo!);
-      const h = bound(hi!);
+      const bound = (b: ConstTensor | number, lower: boolean): bigint | undefined =>
+        typeof b !== 'number' ? (b.data[0] as bigint) : Number.isFinite(b) ? BigInt(lower ? Math.ceil(b) : Math.floor(b)) : undefined;
+      const l = bound(lo!, true);
+      const h = bound(hi!, false);
       for (let j = 0; j < p.n; j++) {
         let v = d[j] as bigint;
         if (l !== undefined && v < l) v = l;
@@ -442,12 +443,12 @@ export const Clip: CoreOp = {
       }
     } else {
       const int = INT_TYPES.has(x.type);
-      const bound = (b: ConstTensor | number): number => {
+      const bound = (b: ConstTensor | number, lower: boolean): number => {
         const v = typeof b === 'number' ? b : Number(b.data[0]);
-        return int && Number.isFinite(v) ? Math.trunc(v) : v;
+        return int && Number.isFinite(v) ? (lower ? Math.ceil(v) : Math.floor(v)) : v;
       };
-      const l = bound(lo!);
-      const h = bound(hi!);
+      const l = bound(lo!, true);
+      const h = bound(hi!, false);
       for (let j = 0; j < p.n; j++) {
         let v = d[j] as number;
         if (v < l) v = l;

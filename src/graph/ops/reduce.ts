@@ -92,13 +92,28 @@ function foldReduce(kind: Reduction, v: ConstTensor, axes: number[], outDims: nu
   const int = v.type !== 'float32' && v.type !== 'float64';
   for (let i = 0; i < nOut; i++) {
     let r = acc[i];
-    if (r === undefined) r = kind === 'max' ? -Infinity : kind === 'min' ? Infinity : kind === 'mean' ? NaN : 0; // empty reductions
+    if (r === undefined) {
+      // Empty reductions, as the kernel: 0 (Sum), NaN (Mean), the lowest / highest value (Max / Min).
+      if (kind === 'sum' || (kind === 'mean' && int)) r = big ? 0n : 0;
+      else if (kind === 'mean') r = NaN;
+      else r = int ? intLimit(v.type, kind === 'min') : kind === 'max' ? -Infinity : Infinity;
+    }
     if (kind === 'mean' && count > 0) r = big ? (r as bigint) / BigInt(count) : int ? Math.trunc((r as number) / count) : (r as number) / count;
-    if (out instanceof BigInt64Array) out[i] = typeof r === 'bigint' ? BigInt.asIntN(64, r) : BigInt(Number.isFinite(r) ? r : 0);
-    else if (out instanceof BigUint64Array) out[i] = typeof r === 'bigint' ? BigInt.asUintN(64, r) : BigInt(Number.isFinite(r) ? r : 0);
-    else (out as Float32Array)[i] = r as number;
+    if (out instanceof BigInt64Array) out[i] = BigInt.asIntN(64, BigInt(r));
+    else if (out instanceof BigUint64Array) out[i] = BigInt.asUintN(64, BigInt(r));
+    else (out as Float32Array)[i] = Number(r);
   }
   return { type: v.type, dims: outDims, data: out };
+}
+
+/** The lowest (or highest) value of an integer type: bigint for 64-bit types. */
+function intLimit(type: DType, high: boolean): number | bigint {
+  const bits = Number(/\d+/.exec(type)?.[0] ?? 32);
+  const unsigned = type.startsWith('u');
+  const lo = unsigned ? 0n : -(1n << BigInt(bits - 1));
+  const hi = unsigned ? (1n << BigInt(bits)) - 1n : (1n << BigInt(bits - 1)) - 1n;
+  const v = high ? hi : lo;
+  return bits === 64 ? v : Number(v);
 }
 
 function reduction(kind: Reduction): CoreOp {

@@ -35,9 +35,15 @@ function unknownDim(node: Node, output: number, axis: number): string {
 
 const fmt = (s: readonly (Dim | number)[]) => `[${s.join(', ')}]`;
 
-function need(node: Node, info: TensorInfo | undefined, what: string): TensorInfo {
-  if (!info) throw new ShapeError(`${node.op}: input ${what} is missing`);
-  return info;
+/**
+ * A required input's info. An absent input is a ShapeError; a named input nothing is known about
+ * (its producer was refused and the file declares no type for it) refuses this node instead.
+ */
+function need(node: Node, info: TensorInfo | undefined, index: number, what: string): TensorInfo {
+  if (info) return info;
+  const name = node.inputs[index];
+  if (!name) throw new ShapeError(`${node.op}: input ${what} is missing`);
+  throw new UnsupportedError(`${node.op}: nothing is known about input ${what} ('${name}')`);
 }
 
 /** The values of a constant input as numbers, or undefined when not constant (or absent). */
@@ -204,7 +210,7 @@ function reshapeDims(node: Node, input: Dims | undefined, target: number[], allo
 
 export const Reshape: CoreOp = {
   infer(node, [data, shape], ctx) {
-    const x = need(node, data, 'data');
+    const x = need(node, data, 0, 'data');
     const target = numbersOf(shape);
     if (!target) {
       const n = vectorLength(shape);
@@ -221,7 +227,7 @@ export const Reshape: CoreOp = {
 
 export const Flatten: CoreOp = {
   infer(node, [data], ctx) {
-    const x = need(node, data, 'input');
+    const x = need(node, data, 0, 'input');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
     const a0 = intAttr(node, 'axis', 1);
@@ -235,7 +241,7 @@ export const Flatten: CoreOp = {
 
 export const Squeeze: CoreOp = {
   infer(node, [data], ctx) {
-    const x = need(node, data, 'data');
+    const x = need(node, data, 0, 'data');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
     const given = intsAttr(node, 'axes');
@@ -259,7 +265,7 @@ export const Squeeze: CoreOp = {
 
 export const Unsqueeze: CoreOp = {
   infer(node, [data], ctx) {
-    const x = need(node, data, 'data');
+    const x = need(node, data, 0, 'data');
     const given = intsAttr(node, 'axes');
     if (!given) throw new ShapeError('Unsqueeze: axes are required');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
@@ -287,7 +293,7 @@ function permOf(node: Node, r: number): number[] {
 
 export const Transpose: CoreOp = {
   infer(node, [data], ctx) {
-    const x = need(node, data, 'data');
+    const x = need(node, data, 0, 'data');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const perm = permOf(node, x.shape.length);
     const dims = perm.map((p) => x.shape![p]!);
@@ -328,7 +334,7 @@ function concatAxis(node: Node, r: number): number {
 export const Concat: CoreOp = {
   infer(node, ins, ctx) {
     if (ins.length === 0) throw new ShapeError('Concat: no inputs');
-    const xs = ins.map((x, i) => need(node, x, `${i}`));
+    const xs = ins.map((x, i) => need(node, x, i, `${i}`));
     const type = xs[0]!.type;
     for (const x of xs) if (x.type !== type) throw new ShapeError(`Concat: inputs have element types ${type} and ${x.type}`);
     if (xs.some((x) => !x.shape)) return [{ type, shape: undefined }];
@@ -407,7 +413,7 @@ function splitSizes(node: Node, dim: Dim, split: TensorInfo | undefined): number
 
 export const Split: CoreOp = {
   infer(node, [data, split], ctx) {
-    const x = need(node, data, 'input');
+    const x = need(node, data, 0, 'input');
     const n = node.outputs.length;
     if (!x.shape) return node.outputs.map(() => ({ type: x.type, shape: undefined }));
     const axis = normAxis(intAttr(node, 'axis', 0), x.shape.length, 'Split: axis');
@@ -482,7 +488,7 @@ function sliceSpec(node: Node, r: number, ins: (TensorInfo | undefined)[]): ({ s
 
 export const Slice: CoreOp = {
   infer(node, ins, ctx) {
-    const x = need(node, ins[0], 'data');
+    const x = need(node, ins[0], 0, 'data');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
     const spec = sliceSpec(node, r, ins);
@@ -536,8 +542,8 @@ export const Slice: CoreOp = {
 
 export const Gather: CoreOp = {
   infer(node, [data, indices], ctx) {
-    const x = need(node, data, 'data');
-    const ix = need(node, indices, 'indices');
+    const x = need(node, data, 0, 'data');
+    const ix = need(node, indices, 1, 'indices');
     if (ix.type !== 'int32' && ix.type !== 'int64') throw new ShapeError(`Gather: indices should be int32 or int64, got ${ix.type}`);
     if (!x.shape || !ix.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
@@ -581,7 +587,7 @@ export const Gather: CoreOp = {
 
 export const Expand: CoreOp = {
   infer(node, [input, shape], ctx) {
-    const x = need(node, input, 'input');
+    const x = need(node, input, 0, 'input');
     const target = numbersOf(shape);
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     if (!target) {
@@ -609,7 +615,7 @@ export const Expand: CoreOp = {
 
 export const Tile: CoreOp = {
   infer(node, [input, repeats], ctx) {
-    const x = need(node, input, 'input');
+    const x = need(node, input, 0, 'input');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
     const reps = numbersOf(repeats);
@@ -672,7 +678,7 @@ function padSource(o: number, d: number, begin: number, mode: PadMode): number {
 
 export const Pad: CoreOp = {
   infer(node, [data, pads, cval, axes], ctx) {
-    const x = need(node, data, 'data');
+    const x = need(node, data, 0, 'data');
     const mode = padMode(node);
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
@@ -721,7 +727,7 @@ function noKernel(op: string): () => never {
 
 export const Shape: CoreOp = {
   infer(node, [data], ctx) {
-    const x = need(node, data, 'data');
+    const x = need(node, data, 0, 'data');
     if (!x.shape) return [{ type: 'int64', shape: [unknownDim(node, 0, 0)] }];
     const r = x.shape.length;
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + r : v, 0), r);
@@ -736,7 +742,7 @@ export const Shape: CoreOp = {
 
 export const Size: CoreOp = {
   infer(node, [data]) {
-    const x = need(node, data, 'data');
+    const x = need(node, data, 0, 'data');
     const value = isConcrete(x.shape) ? fromNumbers('int64', [], [numelOf(x.shape)]) : undefined;
     return [{ type: 'int64', shape: [], value }];
   },
@@ -770,8 +776,8 @@ export const ConstantOfShape: CoreOp = {
   },
 };
 
-function scalarOf(node: Node, info: TensorInfo | undefined, what: string): number | undefined {
-  const v = numbersOf(need(node, info, what));
+function scalarOf(node: Node, info: TensorInfo | undefined, index: number, what: string): number | undefined {
+  const v = numbersOf(need(node, info, index, what));
   if (v === undefined) return undefined;
   if (v.length !== 1) throw new ShapeError(`Range: ${what} should be a scalar, it has ${v.length} elements`);
   return v[0];
@@ -780,13 +786,14 @@ function scalarOf(node: Node, info: TensorInfo | undefined, what: string): numbe
 export const Range: CoreOp = {
   infer(node, ins, ctx) {
     const [s, l, d] = ins;
-    const type = need(node, s, 'start').type;
-    for (const [i, w] of [[l, 'limit'], [d, 'delta']] as const) {
-      if (need(node, i, w).type !== type) throw new ShapeError(`Range: start is ${type} but ${w} is ${i!.type}`);
+    const type = need(node, s, 0, 'start').type;
+    for (const [info, k, w] of [[l, 1, 'limit'], [d, 2, 'delta']] as const) {
+      const other = need(node, info, k, w).type;
+      if (other !== type) throw new ShapeError(`Range: start is ${type} but ${w} is ${other}`);
     }
-    const start = scalarOf(node, s, 'start');
-    const limit = scalarOf(node, l, 'limit');
-    const delta = scalarOf(node, d, 'delta');
+    const start = scalarOf(node, s, 0, 'start');
+    const limit = scalarOf(node, l, 1, 'limit');
+    const delta = scalarOf(node, d, 2, 'delta');
     if (start === undefined || limit === undefined || delta === undefined) return [{ type, shape: [unknownDim(node, 0, 0)] }];
     if (delta === 0) throw new ShapeError('Range: delta is 0');
     const diff = type === 'float32' ? Math.fround(limit - start) : limit - start;
@@ -805,6 +812,7 @@ export const Range: CoreOp = {
   },
   native(node, ins) {
     const [start] = constInput(node, ins[0], 'start');
+    constInput(node, ins[1], 'limit');
     const [delta] = constInput(node, ins[2], 'delta');
     return { op: 'Range', attrs: { start: start!, delta: delta! }, inputs: [] };
   },

@@ -19,6 +19,12 @@ export interface NativeNode {
 
 export interface CoreOp {
   /**
+   * Inputs whose values (not only their shapes) decide output shapes or kernel attributes:
+   * Reshape's shape, Slice's starts/ends/axes/steps, Unsqueeze's axes, ... They must be constant
+   * when a plan is built; a graph input that feeds one is specialised on its value.
+   */
+  valueInputs?: readonly number[];
+  /**
    * The shape rule: output element types and shapes from the inputs' (undefined for an absent
    * optional input). When every input it needs has a `value` and the result is small enough,
    * the rule also computes the output's `value` — that is constant folding.

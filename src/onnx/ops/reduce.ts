@@ -54,7 +54,7 @@ function reduce(op: string, axesInputSince: number): Parser {
       ctx.emit('Identity', [x], [y]);
       return;
     }
-    const norm = axes ? [...new Set(axes.map((a) => normAxis(a, rank, `${op}: axis`)))].sort((a, b) => a - b) : Array.from({ length: rank }, (_, i) => i);
+    const norm = axes ? [...new Set(axes.map((a) => normAxis(a, rank, `${op} node '${ctx.node.name}': axis`)))].sort((a, b) => a - b) : Array.from({ length: rank }, (_, i) => i);
     ctx.emit(op, [x], [y], { axes: norm, keepdims });
   };
 }
@@ -80,7 +80,7 @@ function softmax(op: 'Softmax' | 'LogSoftmax'): Parser {
     const axis = ctx.int('axis', 1);
     const rank = ctx.info(x)?.shape?.length;
     if (rank !== undefined) {
-      const a = normAxis(axis, rank, `${op}: axis`);
+      const a = normAxis(axis, rank, `${op} node '${ctx.node.name}': axis`);
       if (a === rank - 1) {
         ctx.emit(op, [x], [y], { axis: a });
         return;

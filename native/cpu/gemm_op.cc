@@ -1,0 +1,70 @@
+// Gemm: Y = alpha * op(A) * op(B) + beta * C, A and B rank 2, C (optional) broadcast to (M, N).
+#include <algorithm>
+#include <string>
+
+#include "core/kernel.h"
+#include "cpu/gemm.h"
+
+namespace srt {
+namespace {
+
+std::string supports_gemm(const NodeSig& sig) {
+  if (sig.in_types.size() < 2 || sig.in_types.size() > 3)
+    return "Gemm: expects 2 or 3 inputs, got " + std::to_string(sig.in_types.size());
+  if (sig.out_types.size() != 1) return "Gemm: expects 1 output, got " + std::to_string(sig.out_types.size());
+  std::string why = require_types(sig, {DType::F32});
+  if (why.empty()) why = require_rank(sig, 0, 2, 2);
+  if (why.empty()) why = require_rank(sig, 1, 2, 2);
+  if (why.empty() && sig.in_types.size() == 3 && sig.in_types[2] != DType::Undefined) why = require_rank(sig, 2, 0, 2);
+  if (why.empty() && sig.out_ranks[0] != 2)
+    why = "Gemm: output has rank " + std::to_string(sig.out_ranks[0]) + ", expected 2";
+  return why;
+}
+
+void run_gemm(const KernelCall& call) {
+  const Tensor& A = *call.in[0];
+  const Tensor& B = *call.in[1];
+  const Tensor* C = call.in.size() > 2 ? call.in[2] : nullptr;
+  Tensor& Y = *call.out[0];
+  const bool trans_a = call.attrs.i("transA", 0) != 0;
+  const bool trans_b = call.attrs.i("transB", 0) != 0;
+  const float alpha = static_cast<float>(call.attrs.f("alpha", 1.0));
+  const float beta = static_cast<float>(call.attrs.f("beta", 1.0));
+
+  const int64_t M = trans_a ? A.dims[1] : A.dims[0];
+  const int64_t K = trans_a ? A.dims[0] : A.dims[1];
+  const int64_t Kb = trans_b ? B.dims[1] : B.dims[0];
+  const int64_t N = trans_b ? B.dims[0] : B.dims[1];
+  if (K != Kb || Y.dims.size() != 2 || Y.dims[0] != M || Y.dims[1] != N)
+    throw Error(kErrInvalidPlan, "Gemm: op(A) is " + std::to_string(M) + "x" + std::to_string(K) + ", op(B) is " +
+                                     std::to_string(Kb) + "x" + std::to_string(N) + ", output dims do not match");
+  float* y = Y.ptr<float>();
+
+  // C broadcast to (M, N): right-aligned, a dim of 1 repeats (stride 0).
+  const bool use_c = C != nullptr && beta != 0.f;
+  if (use_c) {
+    const int rc = C->rank();
+    const int64_t cm = rc == 2 ? C->dims[0] : 1;
+    const int64_t cn = rc >= 1 ? C->dims[rc - 1] : 1;
+    if ((cm != 1 && cm != M) || (cn != 1 && cn != N))
+      throw Error(kErrInvalidPlan, "Gemm: C does not broadcast to (" + std::to_string(M) + ", " + std::to_string(N) + ")");
+    const float* c = C->ptr<const float>();
+    const int64_t row_stride = cm == 1 ? 0 : cn;
+    for (int64_t i = 0; i < M; ++i) {
+      float* yr = y + i * N;
+      const float* cr = c + i * row_stride;
+      if (cn == 1)
+        std::fill(yr, yr + N, cr[0]);
+      else
+        std::copy(cr, cr + N, yr);
+    }
+  }
+  sgemm(trans_a, trans_b, M, N, K, alpha, A.ptr<const float>(), A.dims[1], B.ptr<const float>(), B.dims[1],
+        use_c ? beta : 0.f, y, N, call.ctx);
+}
+
+}  // namespace
+
+SRT_KERNEL("Gemm", CPU, supports_gemm, run_gemm);
+
+}  // namespace srt

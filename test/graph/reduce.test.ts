@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { ModelError, ShapeError, UnsupportedError } from '../../src/errors.js';
+import type { AttrValue, ConstTensor, Node, TensorInfo } from '../../src/graph/ir.js';
+import * as elementwise from '../../src/graph/ops/elementwise.js';
+import * as core from '../../src/graph/ops/reduce.js';
+import type { CoreOp } from '../../src/graph/ops/types.js';
+import { fromNumbers, int64Const } from '../../src/graph/values.js';
+import * as parsers from '../../src/onnx/ops/reduce.js';
+import type { ParseContext, Parser } from '../../src/onnx/ops/types.js';
+
+// Stand-in for the shape family's Flatten (shape only), so the legacy Softmax lowering can be followed.
+const Flatten: CoreOp = {
+  infer(n, ins) {
+    const shape = ins[0]!.shape!;
+    const axis = (n.attrs['axis'] as number) < 0 ? (n.attrs['axis'] as number) + shape.length : (n.attrs['axis'] as number);
+    const prod = (d: TensorInfo['shape'] & {}) => (d.every((x) => typeof x === 'number') ? (d as number[]).reduce((a, b) => a * b, 1) : d.join('*'));
+    return [{ type: ins[0]!.type, shape: [prod(shape.slice(0, axis)), prod(shape.slice(axis))] }];
+  },
+};
+const CORE = { ...elementwise, ...core, Flatten } as unknown as Record<string, CoreOp>;
+const ctx = { maxFoldElements: 1000 };
+
+const sym = (type: TensorInfo['type'], shape: TensorInfo['shape']): TensorInfo => ({ type, shape });
+const val = (c: ConstTensor): TensorInfo => ({ type: c.type, shape: c.dims, value: c });
+const i64 = (dims: number[], values: bigint[]): ConstTensor => ({ type: 'int64', dims, data: BigInt64Array.from(values) });
+
+// A ParseContext over a table of known values; emit runs the core shape rules of this family
+// (other core ops — Flatten, Shape, Reshape — are only recorded).
+function fakeContext(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
+  const values = new Map(Object.entries(known));
+  const emitted: Node[] = [];
+  const attrMap = new Map(Object.entries(attrs));
+  let k = 0;
+  const get = (name: string, def?: unknown) => {
+    const v = attrMap.get(name);
+    if (v !== undefined) return v;
+    if (def === undefined) throw new ModelError(`missing attribute ${name}`);
+    return def;
+  };
+  const c: ParseContext = {
+    opset,
+    node: { op, domain: '', name: 'n', inputs, outputs, attrs: attrMap },
+    int: get as ParseContext['int'],
+    float: get as ParseContext['float'],
+    ints: get as ParseContext['ints'],
+    floats: get as ParseContext['floats'],
+    string: get as ParseContext['string'],
+    tensor: () => undefined,
+    has: (name) => attrMap.has(name),
+    info: (name) => (name === '' ? undefined : values.get(name)),
+    constant: (name) => (name === '' ? undefined : values.get(name)?.value),
+    setConstant: (name, v) => void values.set(name, val(v)),
+    emit(o, ins, outs, a = {}) {
+      const n: Node = { op: o, name: `n${emitted.length}`, inputs: ins, outputs: outs, attrs: a };
+      emitted.push(n);
+      const rule = CORE[o];
+      if (rule) rule.infer(n, ins.map((i) => (i === '' ? undefined : values.get(i))), ctx).forEach((t, i) => values.set(outs[i]!, t));
+    },
+    addConstant(v, hint = 'c') {
+      const name = `${hint}#${k++}`;
+      values.set(name, val(v));
+      return name;
+    },
+    fresh: (hint) => `${hint}#${k++}`,
+    unsupported(reason): never {
+      throw new UnsupportedError(reason, [op]);
+    },
+  };
+  return { ctx: c, emitted, values };
+}
+
+function parse(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
+  const f = fakeContext(op, opset, inputs, outputs, attrs, known);
+  ((parsers as unknown as Record<string, Parser>)[op]!)(f.ctx);
+  return f;
+}
+
+const X = { x: sym('float32', ['batch', 8, 4]) };
+
+describe('Reduce parsers: axes per opset', () => {
+  it('reads axes as an attribute before the input form (ReduceMean < 18, ReduceSum < 13)', () => {
+    const m = parse('ReduceMean', 17, ['x'], ['y'], { axes: [-1, 1, -1] }, X);
+    expect(m.emitted).toEqual([{ op: 'ReduceMean', name: 'n0', inputs: ['x'], outputs: ['y'], attrs: { axes: [1, 2], keepdims: 1 } }]);
+    expect(m.values.get('y')!.shape).toEqual(['batch', 1, 1]);
+    const s = parse('ReduceSum', 11, ['x'], ['y'], { axes: [0], keepdims: 0 }, X);
+    expect(s.emitted[0]!.attrs).toEqual({ axes: [0], keepdims: 0 });
+    expect(s.values.get('y')!.shape).toEqual([8, 4]);
+  });
+
+  it('reduces every axis when axes are absent', () => {
+    const m = parse('ReduceMax', 13, ['x'], ['y'], {}, X);
+    expect(m.emitted[0]!.attrs).toEqual({ axes: [0, 1, 2], keepdims: 1 });
+    expect(m.values.get('y')!.shape).toEqual([1, 1, 1]);
+    const s = parse('ReduceSum', 13, ['x'], ['y'], { keepdims: 0 }, X);
+    expect(s.emitted[0]!.attrs).toEqual({ axes: [0, 1, 2], keepdims: 0 });
+    expect(s.values.get('y')!.shape).toEqual([]);
+  });
+
+  it('reads axes from a constant input in the input form', () => {
+    const known = { ...X, axes: val(int64Const([-2])), empty: val(int64Const([])), dyn: sym('int64', [1]) };
+    const s = parse('ReduceSum', 13, ['x', 'axes'], ['y'], { keepdims: 0 }, known);
+    expect(s.emitted[0]!.attrs).toEqual({ axes: [1], keepdims: 0 });
+    expect(s.values.get('y')!.shape).toEqual(['batch', 4]);
+    const m = parse('ReduceMean', 18, ['x', 'axes'], ['y'], {}, known);
+    expect(m.emitted[0]!.attrs).toEqual({ axes: [1], keepdims: 1 });
+    expect(parse('ReduceMin', 18, ['x', 'empty'], ['y'], {}, known).emitted[0]!.attrs).toEqual({ axes: [0, 1, 2], keepdims: 1 });
+    expect(() => parse('ReduceSum', 13, ['x', 'dyn'], ['y'], {}, known)).toThrow(UnsupportedError);
+    // An axes input before the input form is a malformed node.
+    expect(() => parse('ReduceMean', 17, ['x', 'axes'], ['y'], {}, known)).toThrow(ModelError);
+  });
+
+  it('makes empty axes with noop_with_empty_axes=1 an Identity', () => {
+    const known = { ...X, empty: val(int64Const([])) };
+    expect(parse('ReduceSum', 13, ['x'], ['y'], { noop_with_empty_axes: 1 }, known).emitted[0]!.op).toBe('Identity');
+    expect(parse('ReduceMean', 18, ['x', 'empty'], ['y'], { noop_with_empty_axes: 1 }, known).emitted[0]!.op).toBe('Identity');
+    expect(parse('ReduceMean', 18, ['x', ''], ['y'], { noop_with_empty_axes: 0 }, known).emitted[0]!.attrs).toEqual({ axes: [0, 1, 2], keepdims: 1 });
+    expect(parse('ReduceMax', 20, ['x'], ['y'], { noop_with_empty_axes: 1 }, known).values.get('y')).toEqual(X.x);
+  });
+
+  it('throws ShapeError for an axis out of range', () => {
+    expect(() => parse('ReduceMean', 13, ['x'], ['y'], { axes: [3] }, X)).toThrow(ShapeError);
+  });
+});
+
+describe('Reduce core ops', () => {
+  const n = (op: string, attrs: Record<string, AttrValue>): Node => ({ op, name: 'r', inputs: ['x'], outputs: ['y'], attrs });
+
+  it('gives the kernel sorted non-negative axes and keepdims', () => {
+    expect(core.ReduceMean.native!(n('ReduceMean', { axes: [-1, 0], keepdims: 0 }), [sym('float32', [2, 3, 4])], [])).toEqual({
+      op: 'ReduceMean', attrs: { axes: [0, 2], keepdims: 0 }, inputs: [0],
+    });
+    // Defaults of a core node built by another lowering (GlobalAveragePool → ReduceMean).
+    expect(core.ReduceMean.native!(n('ReduceMean', { axes: [2, 3] }), [sym('float32', [1, 2, 3, 4])], [])).toEqual({
+      op: 'ReduceMean', attrs: { axes: [2, 3], keepdims: 1 }, inputs: [0],
+    });
+    expect(core.ReduceSum.infer(n('ReduceSum', { axes: [-1], keepdims: 0 }), [sym('float32', ['b', 'seq', 64])], ctx)[0]!.shape).toEqual(['b', 'seq']);
+  });
+
+  it('folds small reductions (int64 exactly)', () => {
+    const x = val(i64([2, 3], [1n, 2n, 3n, 4n, 5n, (1n << 62n)]));
+    expect(core.ReduceSum.infer(n('ReduceSum', { axes: [1], keepdims: 0 }), [x], ctx)[0]!.value).toEqual(i64([2], [6n, 9n + (1n << 62n)]));
+    expect(core.ReduceSum.infer(n('ReduceSum', { axes: [0], keepdims: 1 }), [x], ctx)[0]!.value).toEqual(i64([1, 3], [5n, 7n, 3n + (1n << 62n)]));
+    expect(core.ReduceMax.infer(n('ReduceMax', { axes: [0, 1], keepdims: 0 }), [x], ctx)[0]!.value).toEqual(i64([], [1n << 62n]));
+    expect(core.ReduceMin.infer(n('ReduceMin', { axes: [1], keepdims: 1 }), [x], ctx)[0]!.value).toEqual(i64([2, 1], [1n, 4n]));
+    const f = val(fromNumbers('float32', [2, 2], [1, 2, 3, 5]));
+    expect(core.ReduceMean.infer(n('ReduceMean', { axes: [1], keepdims: 0 }), [f], ctx)[0]!.value!.data).toEqual(Float32Array.from([1.5, 4]));
+    const empty = val(i64([2, 0], []));
+    expect(core.ReduceMax.infer(n('ReduceMax', { axes: [1], keepdims: 0 }), [empty], ctx)[0]!.value).toEqual(i64([2], [-(1n << 63n), -(1n << 63n)]));
+    expect(core.ReduceSum.infer(n('ReduceSum', { axes: [1], keepdims: 0 }), [empty], ctx)[0]!.value).toEqual(i64([2], [0n, 0n]));
+    const mask = val(fromNumbers('float32', [2, 3], [1, 1, 0, 0, 0, 0]));
+    expect(core.ReduceSum.infer(n('ReduceSum', { axes: [1], keepdims: 1 }), [mask], ctx)[0]!.value!.data).toEqual(Float32Array.from([2, 0]));
+  });
+});
+
+describe('Softmax and LogSoftmax', () => {
+  it('opset 13+: one axis, default -1, normalised for the kernel', () => {
+    const f = parse('Softmax', 13, ['x'], ['y'], {}, X);
+    expect(f.emitted).toEqual([{ op: 'Softmax', name: 'n0', inputs: ['x'], outputs: ['y'], attrs: { axis: -1 } }]);
+    expect(f.values.get('y')).toEqual(X.x);
+    expect(core.Softmax.native!(f.emitted[0]!, [sym('float32', [2, 8, 4])], [])).toEqual({ op: 'Softmax', attrs: { axis: 2 }, inputs: [0] });
+    const l = parse('LogSoftmax', 13, ['x'], ['y'], { axis: 1 }, X);
+    expect(core.LogSoftmax.native!(l.emitted[0]!, [sym('float32', [2, 8, 4])], [])).toEqual({ op: 'LogSoftmax', attrs: { axis: 1 }, inputs: [0] });
+    expect(() => core.Softmax.infer(l.emitted[0]!, [sym('float32', [5])], ctx)).toThrow(ShapeError);
+  });
+
+  it('before 13: lowers the 2-D coercion to Flatten → Softmax(axis=1) → Reshape(Shape(x))', () => {
+    for (const op of ['Softmax', 'LogSoftmax']) {
+      const f = parse(op, 11, ['x'], ['y'], {}, X); // default axis 1 of a rank-3 input
+      const [flatten, soft, shape, reshape] = f.emitted;
+      expect(f.emitted.map((e) => e.op)).toEqual(['Flatten', op, 'Shape', 'Reshape']);
+      expect(flatten).toMatchObject({ inputs: ['x'], attrs: { axis: 1 } });
+      expect(soft).toMatchObject({ inputs: [flatten!.outputs[0]], attrs: { axis: 1 } });
+      expect(shape).toMatchObject({ inputs: ['x'], attrs: {} });
+      expect(reshape).toMatchObject({ inputs: [soft!.outputs[0], shape!.outputs[0]], outputs: ['y'], attrs: {} });
+      expect(f.values.get(soft!.outputs[0]!)).toEqual({ type: 'float32', shape: ['batch', 32] });
+    }
+    const neg = parse('Softmax', 12, ['x'], ['y'], { axis: -2 }, X);
+    expect(neg.emitted[0]).toMatchObject({ op: 'Flatten', attrs: { axis: -2 } });
+  });
+
+  it('before 13: emits the core op directly when the axis is the last one', () => {
+    expect(parse('Softmax', 11, ['x'], ['y'], { axis: -1 }, X).emitted).toEqual([
+      { op: 'Softmax', name: 'n0', inputs: ['x'], outputs: ['y'], attrs: { axis: 2 } },
+    ]);
+    const two = parse('LogSoftmax', 11, ['x'], ['y'], {}, { x: sym('float32', ['batch', 10]) });
+    expect(two.emitted).toEqual([{ op: 'LogSoftmax', name: 'n0', inputs: ['x'], outputs: ['y'], attrs: { axis: 1 } }]);
+  });
+});
+
+describe('LayerNormalization', () => {
+  const known = { x: sym('float32', ['batch', 8, 64]), s: sym('float32', [64]), b: sym('float32', [64]), bad: sym('float32', [32]) };
+
+  it('applies the defaults and resolves the axis for the kernel', () => {
+    const f = parse('LayerNormalization', 17, ['x', 's', 'b'], ['y'], {}, known);
+    expect(f.emitted).toEqual([{ op: 'LayerNormalization', name: 'n0', inputs: ['x', 's', 'b'], outputs: ['y'], attrs: { axis: -1, epsilon: 1e-5 } }]);
+    expect(f.values.get('y')).toEqual(known.x);
+    expect(core.LayerNormalization.native!(f.emitted[0]!, [sym('float32', [2, 8, 64]), known.s, known.b], [])).toEqual({
+      op: 'LayerNormalization', attrs: { axis: 2, epsilon: 1e-5 }, inputs: [0, 1, 2],
+    });
+    const noBias = parse('LayerNormalization', 17, ['x', 's'], ['y', '', ''], { axis: 1, epsilon: 1e-6 }, { ...known, s: sym('float32', [8, 64]) });
+    expect(core.LayerNormalization.native!(noBias.emitted[0]!, [sym('float32', [2, 8, 64]), sym('float32', [8, 64])], [])).toEqual({
+      op: 'LayerNormalization', attrs: { axis: 1, epsilon: 1e-6 }, inputs: [0, 1],
+    });
+  });
+
+  it('refuses the Mean/InvStdDev outputs and mismatched Scale', () => {
+    expect(() => parse('LayerNormalization', 17, ['x', 's'], ['y', 'mean'], {}, known)).toThrow(UnsupportedError);
+    expect(() => parse('LayerNormalization', 17, ['x', 'bad'], ['y'], {}, known)).toThrow(ShapeError);
+  });
+});
