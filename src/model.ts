@@ -9,7 +9,7 @@ import type { Dim, Graph, Shape } from './graph/ir.js';
 import { inferShapes } from './graph/infer.js';
 import { simplify } from './graph/simplify.js';
 import { loadAddon, type NativeDevices } from './native.js';
-import { importModel } from './onnx/import.js';
+import { importModel, UPSTREAM_UNSUPPORTED } from './onnx/import.js';
 import { resolveLoadOptions, resolveSignal, type LoadOptions, type ResolvedLoadOptions } from './options.js';
 import { NativeRunner } from './runner.js';
 import type { Tensor, TensorType } from './tensor.js';
@@ -168,7 +168,7 @@ export async function loadModel(source: string | Uint8Array | ArrayBuffer, optio
       const v = imported.values.get(o.name);
       return ioInfo(o.name, v?.type ?? o.type, v?.shape ?? o.shape);
     });
-    const unsupported = graph.nodes.filter((n) => n.unsupported);
+    const unsupported = graph.nodes.filter((n) => n.unsupported && !n.unsupported.startsWith(UPSTREAM_UNSUPPORTED));
     const { addon, error } = loadAddon();
     if (unsupported.length > 0) {
       missing = [...new Set(unsupported.map((n) => n.op))];

@@ -10,6 +10,8 @@ import { attrFromProto, decodeModel, num, tensorFromProto, typeFromProto, type E
 
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 21;
+/** The reason given to a node that is refused only because an input comes from a refused node. */
+export const UPSTREAM_UNSUPPORTED = 'depends on a node that cannot be imported';
 
 export interface ImportOptions {
   /** Folder that external tensor data paths are relative to (the model file's folder). */
@@ -90,7 +92,9 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     const emitted: Node[] = [];
     const parser = view.domain === '' ? PARSERS.get(view.op) : undefined;
     let reason: string | undefined;
+    const unknownInput = view.inputs.find((i) => i !== '' && !values.has(i));
     if (!parser) reason = view.domain === '' ? `no parser for ${view.op}` : `operator domain '${view.domain}' is not supported`;
+    else if (unknownInput !== undefined) reason = `${UPSTREAM_UNSUPPORTED} (input '${unknownInput}')`;
     else if (opset < MIN_OPSET || opset > MAX_OPSET) reason = `opset ${opset} is outside the supported range ${MIN_OPSET}–${MAX_OPSET}`;
     else {
       try {

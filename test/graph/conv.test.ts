@@ -279,5 +279,6 @@ describe('BatchNormalization lowering', () => {
     expect(() => parse(conv.BatchNormalization, 'BatchNormalization', ins, values, { training_mode: 1 })).toThrow(UnsupportedError);
     expect(() => parse(conv.BatchNormalization, 'BatchNormalization', ins, values, {}, ['y', 'rm', 'rv'])).toThrow(UnsupportedError);
     expect(parse(conv.BatchNormalization, 'BatchNormalization', ins, values, {}, ['y', '', '']).map((n) => n.op)).toEqual(['Mul', 'Add']);
+    expect(() => parse(conv.BatchNormalization, 'BatchNormalization', ins, values, { spatial: 0 }, ['y'], 7)).toThrow(UnsupportedError);
   });
 });

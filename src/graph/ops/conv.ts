@@ -141,15 +141,22 @@ function forwardSpatial(node: Node, xs: Shape, w: Window, ceilMode: boolean): Di
   return out;
 }
 
-/** Explicit pads [begins..., ends...] for concrete spatial dims. */
-function forwardPads(node: Node, xs: Shape | undefined, w: Window, ceilMode: boolean): number[] {
+/** At plan time: X's dims, which must be concrete. */
+function concreteInput(node: Node, x: TensorInfo | undefined): number[] {
+  const xs = x?.shape;
   if (!xs || !xs.every((d) => typeof d === 'number')) throw new UnsupportedError(`${node.op}: the input's dims are not concrete`);
+  if (xs.length < 3) throw new ShapeError(`${node.op}: input X should have rank 3 or more (N, C, spatial...), got [${xs.join(', ')}]`);
+  return xs as number[];
+}
+
+/** Explicit pads [begins..., ends...] for concrete spatial dims. */
+function forwardPads(node: Node, xs: number[], w: Window, ceilMode: boolean): number[] {
   if (!w.kernel) throw new UnsupportedError(`${node.op}: the kernel shape is not known`);
   const s = xs.length - 2;
   const begins: number[] = [];
   const ends: number[] = [];
   for (let i = 0; i < s; i++) {
-    const r = forwardAxis(node.op, xs[i + 2] as number, w.kernel[i]!, w.strides[i]!, w.dilations[i]!, w.pads[i]!, w.pads[i + s]!, w.autoPad, ceilMode);
+    const r = forwardAxis(node.op, xs[i + 2]!, w.kernel[i]!, w.strides[i]!, w.dilations[i]!, w.pads[i]!, w.pads[i + s]!, w.autoPad, ceilMode);
     begins.push(r.begin);
     ends.push(r.end);
   }
@@ -203,9 +210,8 @@ export const Conv: CoreOp = {
     return [{ type: x!.type, shape: [xs[0]!, m ?? unknownDim(outName, 1), ...forwardSpatial(node, xs, win, false)] }];
   },
   native(node, ins): NativeNode {
-    const xs = ins[0]?.shape;
-    const s = (xs?.length ?? 2) - 2;
-    const win = windowOf(node, s, ins[1]?.shape?.slice(2));
+    const xs = concreteInput(node, ins[0]);
+    const win = windowOf(node, xs.length - 2, ins[1]?.shape?.slice(2));
     return {
       op: 'Conv',
       attrs: { group: groupOf(node), strides: win.strides, pads: forwardPads(node, xs, win, false), dilations: win.dilations },
@@ -295,15 +301,14 @@ export const ConvTranspose: CoreOp = {
     return [{ type: x!.type, shape: [xs[0]!, m ?? unknownDim(outName, 1), ...spatial] }];
   },
   native(node, ins): NativeNode {
-    const xs = ins[0]?.shape;
-    if (!xs || !xs.every((d) => typeof d === 'number')) throw new UnsupportedError(`${node.op}: the input's dims are not concrete`);
+    const xs = concreteInput(node, ins[0]);
     const s = xs.length - 2;
     const { win, adj, outShape } = transposeParams(node, s, ins[1]?.shape);
     if (!win.kernel) throw new UnsupportedError(`${node.op}: the kernel shape is not known`);
     const begins: number[] = [];
     const ends: number[] = [];
     for (let i = 0; i < s; i++) {
-      const r = transposeAxis(node, xs[i + 2] as number, win.kernel[i]!, win.strides[i]!, win.dilations[i]!, adj[i]!, win.pads[i]!, win.pads[i + s]!, win.autoPad, outShape?.[i]);
+      const r = transposeAxis(node, xs[i + 2]!, win.kernel[i]!, win.strides[i]!, win.dilations[i]!, adj[i]!, win.pads[i]!, win.pads[i + s]!, win.autoPad, outShape?.[i]);
       begins.push(r.begin);
       ends.push(r.end);
     }
@@ -334,8 +339,8 @@ function poolInfer(node: Node, ins: (TensorInfo | undefined)[]): TensorInfo[] {
 }
 
 function poolNative(node: Node, ins: (TensorInfo | undefined)[]): { kernel_shape: number[]; strides: number[]; pads: number[]; dilations: number[] } {
-  const xs = ins[0]?.shape;
-  const win = windowOf(node, (xs?.length ?? 2) - 2, undefined);
+  const xs = concreteInput(node, ins[0]);
+  const win = windowOf(node, xs.length - 2, undefined);
   const pads = forwardPads(node, xs, win, intAttr(node, 'ceil_mode', 0) !== 0);
   return { kernel_shape: win.kernel!, strides: win.strides, pads, dilations: win.dilations };
 }

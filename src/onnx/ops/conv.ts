@@ -99,6 +99,7 @@ export const BatchNormalization: Parser = (ctx: ParseContext) => {
   const [x = '', scale = '', bias = '', mean = '', variance = ''] = ctx.node.inputs;
   const [y = '', ...extra] = ctx.node.outputs;
   if (ctx.opset >= 14 && ctx.int('training_mode', 0) !== 0) ctx.unsupported('training_mode=1 is not supported');
+  if (ctx.opset < 9 && ctx.int('spatial', 1) !== 1) ctx.unsupported('spatial=0 (per-activation statistics) is not supported');
   if (extra.some((o) => o !== '')) ctx.unsupported('the running mean/variance outputs (training mode) are not supported');
   const eps = ctx.float('epsilon', 1e-5);
   const xi = ctx.info(x);

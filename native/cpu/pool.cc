@@ -1,0 +1,204 @@
+// MaxPool (with optional Indices) and AveragePool, 1-D and 2-D (1-D is 2-D with H = 1).
+// Output dims come from the plan and may come from ceil_mode, so a window may run past the end
+// padding: every tap is bounds-checked. Padding never wins a max and is never summed.
+//   AveragePool divisor: count_include_pad = 1 counts the taps inside [-pad_begin, in + pad_end)
+//   per axis; count_include_pad = 0 counts the taps inside the real input [0, in).
+//   MaxPool Indices (int64): flat index into the whole input, storage_order 0 (row-major)
+//   ((n * C + c) * H + h) * W + w, storage_order 1 (column-major plane) (n * C + c) * H * W + w * H + h.
+// Windows with no tap inside the input (only possible with pads >= the window extent): MaxPool
+// gives the lowest float and index -1 (onnxruntime gives the same value), AveragePool gives 0.
+// NaN inputs propagate through MaxPool (the first NaN in the window wins).
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/kernel.h"
+
+namespace srt {
+namespace {
+
+std::string supports_pool(const NodeSig& sig, bool is_max) {
+  const std::string& op = sig.op;
+  if (sig.in_types.size() != 1) return op + ": expects 1 input, got " + std::to_string(sig.in_types.size());
+  const size_t max_outs = is_max ? 2 : 1;
+  if (sig.out_types.empty() || sig.out_types.size() > max_outs)
+    return op + ": expects " + (is_max ? std::string("1 or 2 outputs") : std::string("1 output")) + ", got " +
+           std::to_string(sig.out_types.size());
+  std::string why = require_types(sig, {DType::F32}, false);
+  if (why.empty()) why = require_rank(sig, 0, 3, 4);
+  if (!why.empty()) return why;
+  if (sig.out_types[0] != DType::F32)
+    return op + ": output 0 has unsupported type " + dtype_name(sig.out_types[0]);
+  if (sig.out_types.size() == 2 && sig.out_types[1] != DType::I64)
+    return op + ": output 1 (Indices) has unsupported type " + dtype_name(sig.out_types[1]) + ", expected int64";
+  const int r = sig.in_ranks[0];
+  for (size_t i = 0; i < sig.out_ranks.size(); ++i)
+    if (sig.out_ranks[i] != r)
+      return op + ": output " + std::to_string(i) + " has rank " + std::to_string(sig.out_ranks[i]) + ", expected " +
+             std::to_string(r);
+  const size_t s = static_cast<size_t>(r - 2);
+  const std::vector<int64_t> kernel = sig.attrs.ints("kernel_shape");
+  const std::vector<int64_t> strides = sig.attrs.ints("strides");
+  const std::vector<int64_t> pads = sig.attrs.ints("pads");
+  const std::vector<int64_t> dilations = sig.attrs.ints("dilations");
+  const std::string n = std::to_string(s);
+  if (kernel.size() != s) return op + ": kernel_shape must have " + n + " values";
+  if (strides.size() != s) return op + ": strides must have " + n + " values";
+  if (dilations.size() != s) return op + ": dilations must have " + n + " values";
+  if (pads.size() != 2 * s) return op + ": pads must have " + std::to_string(2 * s) + " values";
+  for (int64_t v : kernel)
+    if (v < 1) return op + ": kernel_shape must be positive";
+  for (int64_t v : strides)
+    if (v < 1) return op + ": strides must be positive";
+  for (int64_t v : dilations)
+    if (v < 1) return op + ": dilations must be positive";
+  for (int64_t v : pads)
+    if (v < 0) return op + ": negative pads are not supported";
+  if (is_max) {
+    const int64_t so = sig.attrs.i("storage_order", 0);
+    if (so != 0 && so != 1) return op + ": storage_order must be 0 or 1, got " + std::to_string(so);
+  }
+  return "";
+}
+
+std::string supports_maxpool(const NodeSig& sig) { return supports_pool(sig, true); }
+std::string supports_avgpool(const NodeSig& sig) { return supports_pool(sig, false); }
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
+
+// One spatial axis of the pooling geometry.
+struct Axis {
+  int64_t in, out;      // input and output extent
+  int64_t k, s, d;      // kernel, stride, dilation
+  int64_t pb, pe;       // begin and end pads
+  // Taps t in [lo, hi) of the window at output o land inside [0, in) (empty when hi <= lo).
+  void real_taps(int64_t o, int64_t* lo, int64_t* hi) const {
+    const int64_t start = o * s - pb;
+    *lo = start >= 0 ? 0 : ceil_div(-start, d);
+    *hi = in - start > 0 ? std::min(k, ceil_div(in - start, d)) : 0;
+    if (*hi < *lo) *hi = *lo;
+  }
+  // How many taps of the window at output o land inside [-pb, in + pe).
+  int64_t padded_taps(int64_t o) const {
+    const int64_t start = o * s - pb;  // >= -pb
+    const int64_t lim = in + pe - start;
+    return lim > 0 ? std::min(k, ceil_div(lim, d)) : 0;
+  }
+};
+
+struct Geometry {
+  int64_t planes;  // N * C
+  Axis h, w;
+};
+
+Geometry geometry(const KernelCall& call, const char* op) {
+  const Tensor& X = *call.in[0];
+  const Tensor& Y = *call.out[0];
+  const int s = X.rank() - 2;
+  const std::vector<int64_t> ks = call.attrs.ints("kernel_shape"), st = call.attrs.ints("strides"),
+                             pd = call.attrs.ints("pads"), dl = call.attrs.ints("dilations");
+  if (Y.dims[0] != X.dims[0] || Y.dims[1] != X.dims[1])
+    throw Error(kErrInvalidPlan, std::string(op) + ": output batch/channel dims differ from the input's");
+  for (size_t i = 1; i < call.out.size(); ++i)
+    if (call.out[i]->dims != Y.dims) throw Error(kErrInvalidPlan, std::string(op) + ": Indices dims differ from the output's");
+  Geometry g;
+  g.planes = X.dims[0] * X.dims[1];
+  if (s == 2) {
+    g.h = Axis{X.dims[2], Y.dims[2], ks[0], st[0], dl[0], pd[0], pd[2]};
+    g.w = Axis{X.dims[3], Y.dims[3], ks[1], st[1], dl[1], pd[1], pd[3]};
+  } else {
+    g.h = Axis{1, 1, 1, 1, 1, 0, 0};
+    g.w = Axis{X.dims[2], Y.dims[2], ks[0], st[0], dl[0], pd[0], pd[1]};
+  }
+  return g;
+}
+
+void run_maxpool(const KernelCall& call) {
+  const Geometry g = geometry(call, "MaxPool");
+  const int64_t H = g.h.in, W = g.w.in, oH = g.h.out, oW = g.w.out;
+  const float* x = call.in[0]->ptr<const float>();
+  float* y = call.out[0]->ptr<float>();
+  int64_t* ind = call.out.size() > 1 ? call.out[1]->ptr<int64_t>() : nullptr;
+  const bool col_major = call.attrs.i("storage_order", 0) == 1;
+  if (g.planes == 0 || oH == 0 || oW == 0) return;
+
+  std::vector<int64_t> wlo(oW), whi(oW);
+  for (int64_t ow = 0; ow < oW; ++ow) g.w.real_taps(ow, &wlo[ow], &whi[ow]);
+
+  for (int64_t pl = 0; pl < g.planes; ++pl) {
+    const float* xp = x + pl * H * W;
+    float* yp = y + pl * oH * oW;
+    for (int64_t oh = 0; oh < oH; ++oh) {
+      int64_t hlo, hhi;
+      g.h.real_taps(oh, &hlo, &hhi);
+      const int64_t h0 = oh * g.h.s - g.h.pb;
+      for (int64_t ow = 0; ow < oW; ++ow) {
+        const int64_t w0 = ow * g.w.s - g.w.pb;
+        float best = std::numeric_limits<float>::lowest();
+        int64_t bh = -1, bw = -1;
+        for (int64_t th = hlo; th < hhi; ++th) {
+          const int64_t ih = h0 + th * g.h.d;
+          const float* xr = xp + ih * W;
+          for (int64_t tw = wlo[ow]; tw < whi[ow]; ++tw) {
+            const int64_t iw = w0 + tw * g.w.d;
+            const float v = xr[iw];
+            // The first tap initialises; later ones win when strictly larger (ties keep the first),
+            // and a NaN wins over any number.
+            if (bh < 0 || v > best || (v != v && best == best)) {
+              best = v;
+              bh = ih;
+              bw = iw;
+            }
+          }
+        }
+        yp[oh * oW + ow] = best;
+        if (ind)
+          ind[pl * oH * oW + oh * oW + ow] =
+              bh < 0 ? -1 : pl * H * W + (col_major ? bw * H + bh : bh * W + bw);
+      }
+    }
+  }
+}
+
+void run_avgpool(const KernelCall& call) {
+  const Geometry g = geometry(call, "AveragePool");
+  const int64_t H = g.h.in, W = g.w.in, oH = g.h.out, oW = g.w.out;
+  const float* x = call.in[0]->ptr<const float>();
+  float* y = call.out[0]->ptr<float>();
+  const bool include_pad = call.attrs.i("count_include_pad", 0) != 0;
+  if (g.planes == 0 || oH == 0 || oW == 0) return;
+
+  std::vector<int64_t> wlo(oW), whi(oW), wcount(oW);
+  for (int64_t ow = 0; ow < oW; ++ow) {
+    g.w.real_taps(ow, &wlo[ow], &whi[ow]);
+    wcount[ow] = include_pad ? g.w.padded_taps(ow) : whi[ow] - wlo[ow];
+  }
+  for (int64_t pl = 0; pl < g.planes; ++pl) {
+    const float* xp = x + pl * H * W;
+    float* yp = y + pl * oH * oW;
+    for (int64_t oh = 0; oh < oH; ++oh) {
+      int64_t hlo, hhi;
+      g.h.real_taps(oh, &hlo, &hhi);
+      const int64_t hcount = include_pad ? g.h.padded_taps(oh) : hhi - hlo;
+      const int64_t h0 = oh * g.h.s - g.h.pb;
+      for (int64_t ow = 0; ow < oW; ++ow) {
+        const int64_t w0 = ow * g.w.s - g.w.pb;
+        float sum = 0.f;
+        for (int64_t th = hlo; th < hhi; ++th) {
+          const int64_t row = (h0 + th * g.h.d) * W + w0;  // + tw * dw is inside the row
+          for (int64_t tw = wlo[ow]; tw < whi[ow]; ++tw) sum += xp[row + tw * g.w.d];
+        }
+        const int64_t count = hcount * wcount[ow];
+        yp[oh * oW + ow] = count > 0 ? sum / static_cast<float>(count) : 0.f;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+SRT_KERNEL("MaxPool", CPU, supports_maxpool, run_maxpool);
+SRT_KERNEL("AveragePool", CPU, supports_avgpool, run_avgpool);
+
+}  // namespace srt
