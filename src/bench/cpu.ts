@@ -30,7 +30,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 console.log(`CPU benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} thread(s) for both engines`);
 console.log('ratio = onnxruntime-node time / surrogate-rt time (> 1: we are faster)\n');
-console.log(['model', 'batch', 'surrogate-rt', 'onnxruntime-node', 'ratio', 'rel L2'].map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(16))).join(''));
+console.log(['model', 'batch', 'surrogate-rt', 'onnxruntime-node', 'ratio', 'rel L2'].map((h, i) => (i < 2 ? h.padEnd(10) : h.padStart(18))).join(''));
 for (const m of manifest()) {
   if (only && !only.includes(m.name)) continue;
   const file = join(MODELS_DIR, m.file);
@@ -43,7 +43,7 @@ for (const m of manifest()) {
     const err = Math.max(...m.outputs.map((o) => relL2(ours[o.name]!.data, ref[o.name]!.data)));
     const tOurs = await time(() => model.predict(feeds));
     const tOrt = await time(() => ortRun(session, feeds));
-    console.log([m.name.padEnd(10), String(batch).padEnd(10), fmt(tOurs).padStart(16), fmt(tOrt).padStart(16), (tOrt / tOurs).toFixed(2).padStart(16), err.toExponential(1).padStart(16)].join(''));
+    console.log([m.name.padEnd(10), String(batch).padEnd(10), fmt(tOurs).padStart(18), fmt(tOrt).padStart(18), (tOrt / tOurs).toFixed(2).padStart(18), err.toExponential(1).padStart(18)].join(''));
   }
   model.dispose();
   await session.release();
