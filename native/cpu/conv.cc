@@ -19,10 +19,15 @@ std::string check_spatial_attrs(const NodeSig& sig, int s) {
   const std::vector<int64_t> strides = sig.attrs.ints("strides");
   const std::vector<int64_t> pads = sig.attrs.ints("pads");
   const std::vector<int64_t> dilations = sig.attrs.ints("dilations");
-  const std::string n = std::to_string(s);
-  if (strides.size() != static_cast<size_t>(s)) return sig.op + ": strides must have " + n + " values";
-  if (dilations.size() != static_cast<size_t>(s)) return sig.op + ": dilations must have " + n + " values";
-  if (pads.size() != static_cast<size_t>(2 * s)) return sig.op + ": pads must have " + std::to_string(2 * s) + " values";
+  auto count = [&](const char* name, size_t got, size_t want) {
+    return got == want ? std::string()
+                       : sig.op + ": " + name + " has " + std::to_string(got) + " values, expected " +
+                             std::to_string(want) + " for a rank-" + std::to_string(s + 2) + " input";
+  };
+  std::string why = count("strides", strides.size(), static_cast<size_t>(s));
+  if (why.empty()) why = count("dilations", dilations.size(), static_cast<size_t>(s));
+  if (why.empty()) why = count("pads", pads.size(), static_cast<size_t>(2 * s));
+  if (!why.empty()) return why;
   for (int64_t v : strides)
     if (v < 1) return sig.op + ": strides must be positive";
   for (int64_t v : dilations)

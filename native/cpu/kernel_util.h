@@ -36,7 +36,9 @@ inline std::string require_arity(const NodeSig& s, size_t min_in, size_t max_in,
 // "" when every listed input and output has the type of `ref` (input index `ref_in`).
 inline std::string require_same_types(const NodeSig& s, size_t ref_in, std::initializer_list<size_t> ins,
                                       std::initializer_list<size_t> outs) {
-  const DType t = s.in_types.at(ref_in);
+  if (ref_in >= s.in_types.size() || s.in_types[ref_in] == DType::Undefined)
+    return s.op + ": missing input " + std::to_string(ref_in);
+  const DType t = s.in_types[ref_in];
   for (size_t i : ins)
     if (i < s.in_types.size() && s.in_types[i] != DType::Undefined && s.in_types[i] != t)
       return s.op + ": input " + std::to_string(i) + " has type " + dtype_name(s.in_types[i]) + ", expected " +
@@ -55,7 +57,8 @@ inline std::string require_out_type(const NodeSig& s, size_t out, DType t) {
   return "";
 }
 
-// Chains predicate results: the first non-empty reason wins.
+// Chains predicate results: the first non-empty reason wins. Every argument is evaluated, so each
+// check must be safe on a node of the wrong arity (the helpers in this file and kernel.h are).
 template <class... R>
 std::string first_reason(R&&... reasons) {
   std::string out;

@@ -42,11 +42,16 @@ std::string supports_pool(const NodeSig& sig, bool is_max) {
   const std::vector<int64_t> strides = sig.attrs.ints("strides");
   const std::vector<int64_t> pads = sig.attrs.ints("pads");
   const std::vector<int64_t> dilations = sig.attrs.ints("dilations");
-  const std::string n = std::to_string(s);
-  if (kernel.size() != s) return op + ": kernel_shape must have " + n + " values";
-  if (strides.size() != s) return op + ": strides must have " + n + " values";
-  if (dilations.size() != s) return op + ": dilations must have " + n + " values";
-  if (pads.size() != 2 * s) return op + ": pads must have " + std::to_string(2 * s) + " values";
+  auto count = [&](const char* name, size_t got, size_t want) {
+    return got == want ? std::string()
+                       : op + ": " + name + " has " + std::to_string(got) + " values, expected " +
+                             std::to_string(want) + " for a rank-" + std::to_string(r) + " input";
+  };
+  why = count("kernel_shape", kernel.size(), s);
+  if (why.empty()) why = count("strides", strides.size(), s);
+  if (why.empty()) why = count("dilations", dilations.size(), s);
+  if (why.empty()) why = count("pads", pads.size(), 2 * s);
+  if (!why.empty()) return why;
   for (int64_t v : kernel)
     if (v < 1) return op + ": kernel_shape must be positive";
   for (int64_t v : strides)

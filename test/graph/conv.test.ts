@@ -227,6 +227,84 @@ describe('conv family parsers', () => {
   });
 });
 
+describe('conv family at opsets 7–10', () => {
+  it('MaxPool-1 (7): no storage_order, no Indices, no ceil_mode or dilations', () => {
+    const values = new Map([['x', t([1, 3, 8, 8])]]);
+    const [mp] = parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [2, 2], strides: [2, 2] }, ['y'], 7);
+    expect(mp!.attrs).toMatchObject({ storage_order: 0, ceil_mode: 0, dilations: [1, 1] });
+    expect(values.get('y')!.shape).toEqual([1, 3, 4, 4]);
+    expect(() => parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [2, 2] }, ['y', 'i'], 7)).toThrow(UnsupportedError);
+    expect(() => parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [2, 2], storage_order: 1 }, ['y'], 7)).toThrow(UnsupportedError);
+    expect(() => parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [2, 2], ceil_mode: 1 }, ['y'], 9)).toThrow(UnsupportedError);
+    expect(() => parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [2, 2], dilations: [2, 2] }, ['y'], 9)).toThrow(UnsupportedError);
+    // ... unless they hold the value that means the older behaviour
+    const [neutral] = parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [2, 2], storage_order: 0, ceil_mode: 0, dilations: [1, 1] }, ['y'], 7);
+    expect(neutral!.attrs).toMatchObject({ storage_order: 0, ceil_mode: 0, dilations: [1, 1] });
+  });
+
+  it('MaxPool-8 adds storage_order and Indices, -10 ceil_mode and dilations', () => {
+    const values = new Map([['x', t([1, 3, 8, 8])]]);
+    const [mp] = parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [2, 2], storage_order: 1 }, ['y', 'i'], 8);
+    expect(mp).toMatchObject({ outputs: ['y', 'i'], attrs: { storage_order: 1 } });
+    expect(values.get('i')).toEqual(t([1, 3, 7, 7], 'int64'));
+    expect(native(mp!, [values.get('x')!])).toEqual({
+      op: 'MaxPool', attrs: { kernel_shape: [2, 2], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], storage_order: 1 }, inputs: [0],
+    });
+    const [c10] = parse(conv.MaxPool, 'MaxPool', ['x'], values, { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1, dilations: [1, 2] }, ['y'], 10);
+    // H: ceil((8-3)/2)+1 = 4 (the 4th window starts at 6 < 8); W: effective kernel 5, ceil(3/2)+1 = 3
+    expect(values.get('y')!.shape).toEqual([1, 3, 4, 3]);
+    expect(native(c10!, [values.get('x')!]).attrs).toEqual({ kernel_shape: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 2], storage_order: 0 });
+  });
+
+  it('AveragePool-7 has count_include_pad, -10 ceil_mode, dilations only from 19', () => {
+    const values = new Map([['x', t([1, 2, 5])]]);
+    const [ap] = parse(conv.AveragePool, 'AveragePool', ['x'], values, { kernel_shape: [2], pads: [1, 1], count_include_pad: 1 }, ['y'], 7);
+    expect(ap!.attrs).toMatchObject({ count_include_pad: 1, ceil_mode: 0, dilations: [1] });
+    expect(values.get('y')!.shape).toEqual([1, 2, 6]);
+    expect(native(ap!, [values.get('x')!])).toEqual({
+      op: 'AveragePool', attrs: { kernel_shape: [2], strides: [1], pads: [1, 1], dilations: [1], count_include_pad: 1 }, inputs: [0],
+    });
+    expect(() => parse(conv.AveragePool, 'AveragePool', ['x'], values, { kernel_shape: [2], ceil_mode: 1 }, ['y'], 9)).toThrow(UnsupportedError);
+    parse(conv.AveragePool, 'AveragePool', ['x'], values, { kernel_shape: [2], strides: [2], ceil_mode: 1 }, ['y'], 10);
+    expect(values.get('y')!.shape).toEqual([1, 2, 3]);
+    expect(() => parse(conv.AveragePool, 'AveragePool', ['x'], values, { kernel_shape: [2], dilations: [2] }, ['y'], 18)).toThrow(UnsupportedError);
+    const [d] = parse(conv.AveragePool, 'AveragePool', ['x'], values, { kernel_shape: [2], dilations: [2] }, ['y'], 19);
+    expect(values.get('y')!.shape).toEqual([1, 2, 3]);
+    expect(native(d!, [values.get('x')!]).attrs).toEqual({ kernel_shape: [2], strides: [1], pads: [0, 0], dilations: [2], count_include_pad: 0 });
+  });
+
+  it('gives pool kernels explicit pads for auto_pad and default dilations', () => {
+    const n = node('AveragePool', ['x'], { kernel_shape: [3, 2], strides: [2, 2], auto_pad: 'SAME_UPPER' });
+    expect(native(n, [t([1, 1, 5, 4])])).toEqual({
+      op: 'AveragePool', attrs: { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 0, 1, 0], dilations: [1, 1], count_include_pad: 0 }, inputs: [0],
+    });
+    expect(() => native(n, [t(['n', 1, 5, 4])])).toThrow(UnsupportedError);
+  });
+
+  it('Conv-1 and ConvTranspose-1 (opset 7) read the same attributes as -11', () => {
+    const values = new Map([['x', t([1, 2, 6, 6])], ['w', t([4, 2, 3, 3])], ['wt', t([2, 4, 3, 3])]]);
+    const [cv] = parse(conv.Conv, 'Conv', ['x', 'w'], values, { pads: [1, 1, 1, 1], strides: [2, 2] }, ['y'], 7);
+    expect(cv!.attrs).toMatchObject({ kernel_shape: [3, 3], group: 1, dilations: [1, 1] });
+    expect(values.get('y')!.shape).toEqual([1, 4, 3, 3]);
+    parse(conv.ConvTranspose, 'ConvTranspose', ['x', 'wt'], values, { strides: [2, 2], output_padding: [1, 1] }, ['y'], 9);
+    expect(values.get('y')!.shape).toEqual([1, 4, 14, 14]);
+  });
+
+  it('BatchNormalization-7 accepts spatial = 1 (the default); -9 has no spatial', () => {
+    const vec = (v: number[]) => c(fromNumbers('float32', [v.length], v));
+    const values = new Map<string, TensorInfo>([['x', t([1, 2, 3])], ['s', vec([1, 1])]]);
+    const ins = ['x', 's', 's', 's', 's'];
+    expect(parse(conv.BatchNormalization, 'BatchNormalization', ins, values, { spatial: 1 }, ['y'], 7).map((n) => n.op)).toEqual(['Mul', 'Add']);
+    expect(parse(conv.BatchNormalization, 'BatchNormalization', ins, values, {}, ['y'], 8).map((n) => n.op)).toEqual(['Mul', 'Add']);
+    expect(() => parse(conv.BatchNormalization, 'BatchNormalization', ins, values, {}, ['y', 'm', 'v', 'sm', 'sv'], 7)).toThrow(UnsupportedError);
+    expect(parse(conv.BatchNormalization, 'BatchNormalization', ins, values, {}, ['y'], 9).map((n) => n.op)).toEqual(['Mul', 'Add']);
+  });
+
+  it('declares no value inputs: conv and pool kernels read only the shapes of their inputs', () => {
+    for (const op of ['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool']) expect(OPS[op]!.valueInputs).toBeUndefined();
+  });
+});
+
 describe('BatchNormalization lowering', () => {
   const vec = (v: number[]) => c(fromNumbers('float32', [v.length], v));
 
@@ -265,9 +343,14 @@ describe('BatchNormalization lowering', () => {
     expect(nodes[0]!.inputs[0]).toBe('var');
     expect(nodes[2]!.inputs[0]).toBe('scale');
     expect(nodes[4]!.inputs[0]).toBe('b');
-    expect(nodes[5]!.attrs).toEqual({ axes: [1, 2] });
+    // core Unsqueeze takes its axes as input 1 (a constant here)
+    expect(nodes[5]!.attrs).toEqual({});
+    expect(nodes[5]!.inputs[0]).toBe(nodes[2]!.outputs[0]);
+    const axes = values.get(nodes[5]!.inputs[1]!)!;
+    expect(toNumbers(axes.value!)).toEqual([1, 2]);
+    expect(nodes[6]!.inputs).toEqual([nodes[4]!.outputs[0], nodes[5]!.inputs[1]]);
     // the Unsqueeze shape rule (ours) runs on the [C] vector once the Div's output is known
-    expect(OPS.Unsqueeze!.infer(nodes[5]!, [t([4])], CTX)[0]!.shape).toEqual([4, 1, 1]);
+    expect(OPS.Unsqueeze!.infer(nodes[5]!, [t([4]), axes], CTX)[0]!.shape).toEqual([4, 1, 1]);
     expect(nodes[7]!.inputs).toEqual(['x', nodes[5]!.outputs[0]]);
     expect(nodes[8]!.inputs).toEqual([nodes[7]!.outputs[0], nodes[6]!.outputs[0]]);
     expect(nodes[8]!.outputs).toEqual(['y']);

@@ -3,11 +3,23 @@ import { ModelError, ShapeError, UnsupportedError } from '../../src/errors.js';
 import type { AttrValue, ConstTensor, Node, TensorInfo } from '../../src/graph/ir.js';
 import * as core from '../../src/graph/ops/elementwise.js';
 import type { CoreOp } from '../../src/graph/ops/types.js';
-import { fromNumbers, int64Const, scalarConst } from '../../src/graph/values.js';
+import { fromNumbers, int64Const, scalarConst, toNumbers } from '../../src/graph/values.js';
 import * as parsers from '../../src/onnx/ops/elementwise.js';
 import type { ParseContext, Parser } from '../../src/onnx/ops/types.js';
 
-const CORE = core as unknown as Record<string, CoreOp>;
+// Stand-in for the shape family's Unsqueeze (axes input 1), shape and value, so the legacy
+// broadcast lowering can be followed (other core ops of that family — Shape, ConstantOfShape —
+// are only recorded by the fake context).
+const Unsqueeze: CoreOp = {
+  infer(n, ins) {
+    const x = ins[0]!;
+    const axes = toNumbers(ins[1]!.value!);
+    const out = [...x.shape!];
+    for (const a of axes.sort((p, q) => p - q)) out.splice(a, 0, 1);
+    return [{ type: x.type, shape: out, value: x.value && { ...x.value, dims: out as number[] } }];
+  },
+};
+const CORE = { ...core, Unsqueeze } as unknown as Record<string, CoreOp>;
 const ctx = { maxFoldElements: 1000 };
 
 function node(op: string, nInputs: number, attrs: Record<string, AttrValue> = {}, inputs?: string[]): Node {
@@ -269,6 +281,23 @@ describe('Clip', () => {
     expect(() => core.Clip.native!(n, [sym('float32', [2, 1]), sym('float32', [])], [])).toThrow(UnsupportedError);
   });
 
+  it('keeps min/max fed at run time as value inputs of the core node', () => {
+    expect(core.Clip.valueInputs).toEqual([1, 2]);
+    const known = { x: sym('float32', ['b', 3]), lo: sym('float32', []), hi: sym('float32', []) };
+    const f = parse('Clip', 13, ['x', 'lo', 'hi'], ['y'], {}, known);
+    expect(f.emitted).toEqual([{ op: 'Clip', name: 'n0', inputs: ['x', 'lo', 'hi'], outputs: ['y'], attrs: {} }]);
+    expect(f.values.get('y')).toEqual({ type: 'float32', shape: ['b', 3] });
+    const n = f.emitted[0]!;
+    expect(() => core.Clip.native!(n, [sym('float32', [2, 3]), known.lo, known.hi], [])).toThrow(/min must be a constant/);
+    expect(() => core.Clip.native!({ ...n, inputs: ['x', '', 'hi'] }, [sym('float32', [2, 3]), undefined, known.hi], [])).toThrow(/max must be a constant/);
+    // At plan time the values of the graph inputs are known.
+    const lo = val(scalarConst('float32', -1));
+    const hi = val(scalarConst('float32', 2));
+    expect(core.Clip.native!(n, [sym('float32', [2, 3]), lo, hi], [])).toEqual({ op: 'Clip', attrs: { min: -1, max: 2 }, inputs: [0] });
+    // A value known on one side only does not fold.
+    expect(core.Clip.infer(n, [val(f32([1], [5])), lo, known.hi], ctx)[0]).toEqual({ type: 'float32', shape: [1] });
+  });
+
   it('folds, including int64 and min > max', () => {
     const n: Node = { op: 'Clip', name: 'c', inputs: ['x', 'lo', 'hi'], outputs: ['y'], attrs: {} };
     const r = core.Clip.infer(n, [val(i64([3], [-5n, 3n, I64_MAX])), val(i64([], [1n])), val(i64([], [I64_MAX - 1n]))], ctx)[0]!;
@@ -319,8 +348,39 @@ describe('parsers', () => {
     expect(parse('Dropout', 11, ['x'], ['y'], { ratio: 0.3 }, known).values.get('y')!.value).toBe(known.x.value);
     expect(() => parse('Dropout', 13, ['x', '', 'on'], ['y'], {}, known)).toThrow(/training mode/);
     expect(() => parse('Dropout', 13, ['x', '', 't'], ['y'], {}, known)).toThrow(UnsupportedError);
-    expect(() => parse('Dropout', 13, ['x'], ['y', 'mask'], {}, known)).toThrow(/mask/);
     expect(core.Identity.native!(parse('Dropout', 13, ['x'], ['y'], {}, known).emitted[0]!, [sym('float32', [2])], [])).toEqual({ op: 'Identity', attrs: {}, inputs: [0] });
+  });
+
+  it('gives Dropout\'s mask as all true with X\'s shape: Shape → ConstantOfShape', () => {
+    const known = { x: sym('float32', ['b', 3]), r: sym('float32', []), off: val(bool([], [0])), on: val(bool([], [1])), r0: val(scalarConst('float32', 0)) };
+    const f = parse('Dropout', 13, ['x', 'r'], ['y', 'mask'], { seed: 0 }, known);
+    expect(f.emitted.map((e) => e.op)).toEqual(['Identity', 'Shape', 'ConstantOfShape']);
+    const [id, shape, fill] = f.emitted;
+    expect(id).toMatchObject({ inputs: ['x'], outputs: ['y'] });
+    expect(shape).toMatchObject({ inputs: ['x'], attrs: {} });
+    expect(fill).toMatchObject({ inputs: [shape!.outputs[0]], outputs: ['mask'], attrs: { value: bool([1], [1]) } });
+    expect(parse('Dropout', 13, ['x', '', 'off'], ['y', 'mask'], {}, known).emitted.map((e) => e.op)).toEqual(['Identity', 'Shape', 'ConstantOfShape']);
+    expect(parse('Dropout', 13, ['x', 'r0', 'on'], ['y', 'mask'], {}, known).emitted[2]!.attrs).toEqual({ value: bool([1], [1]) });
+    expect(parse('Dropout', 10, ['x'], ['y', 'mask'], {}, known).emitted[2]!.attrs).toEqual({ value: bool([1], [1]) });
+    // Before Dropout-10 the mask has X's element type.
+    expect(parse('Dropout', 7, ['x'], ['y', 'mask'], { ratio: 0.5 }, known).emitted[2]!.attrs).toEqual({ value: f32([1], [1]) });
+    expect(() => parse('Dropout', 13, ['x', 'r', 'on'], ['y', 'mask'], {}, known)).toThrow(/training mode/);
+  });
+
+  it('reads Dropout-6\'s is_test: refuses training mode unless the ratio is 0', () => {
+    const known = { x: sym('float32', ['b', 3]) };
+    expect(parse('Dropout', 6, ['x'], ['y'], { is_test: 1, ratio: 0.3 }, known).emitted.map((e) => e.op)).toEqual(['Identity']);
+    expect(parse('Dropout', 6, ['x'], ['y'], { ratio: 0 }, known).emitted.map((e) => e.op)).toEqual(['Identity']);
+    expect(() => parse('Dropout', 6, ['x'], ['y'], {}, known)).toThrow(/training mode/);
+    expect(() => parse('Dropout', 6, ['x'], ['y'], { is_test: 0, ratio: 0.5 }, known)).toThrow(UnsupportedError);
+  });
+
+  it('reads Cast-1\'s type names', () => {
+    const f = parse('Cast', 1, ['x'], ['y'], { to: 'FLOAT' }, { x: sym('int64', [2]) });
+    expect(f.emitted[0]).toMatchObject({ op: 'Cast', attrs: { to: 1 } });
+    expect(parse('Cast', 5, ['x'], ['y'], { to: 'INT64' }, { x: sym('int64', [2]) }).emitted[0]!.op).toBe('Identity');
+    expect(() => parse('Cast', 1, ['x'], ['y'], { to: 'FLOAT16' }, { x: sym('float32', [2]) })).toThrow(UnsupportedError);
+    expect(() => parse('Cast', 1, ['x'], ['y'], { to: 'COMPLEX' }, { x: sym('float32', [2]) })).toThrow(UnsupportedError);
   });
 
   it('gives attribute-less kernels empty attrs and every input', () => {
@@ -329,5 +389,46 @@ describe('parsers', () => {
     expect(core.Add.native!(node('Add', 2), [], [])).toEqual({ op: 'Add', attrs: {}, inputs: [0, 1] });
     expect(core.Erf.native!(node('Erf', 1), [], [])).toEqual({ op: 'Erf', attrs: {}, inputs: [0] });
     expect(core.LeakyRelu.native!(node('LeakyRelu', 1, { alpha: 0.2 }), [], [])).toEqual({ op: 'LeakyRelu', attrs: { alpha: 0.2 }, inputs: [0] });
+  });
+});
+
+describe('legacy broadcasting (opset < 7)', () => {
+  const A = { a: sym('float32', [2, 3, 4, 5]) };
+
+  it('maps broadcast=0 and trailing alignment to numpy broadcasting as is', () => {
+    for (const attrs of [{}, { broadcast: 0 }, { broadcast: 1 }, { broadcast: 1, axis: 2 }, { broadcast: 1, axis: -2 }]) {
+      const f = parse('Add', 6, ['a', 'b'], ['y'], attrs, { ...A, b: sym('float32', [4, 5]) });
+      expect(f.emitted).toEqual([{ op: 'Add', name: 'n0', inputs: ['a', 'b'], outputs: ['y'], attrs: {} }]);
+      expect(f.values.get('y')!.shape).toEqual([2, 3, 4, 5]);
+    }
+    // From opset 7 the attributes do not exist: numpy broadcasting regardless.
+    expect(parse('Mul', 7, ['a', 'b'], ['y'], { broadcast: 1, axis: 0 }, { ...A, b: sym('float32', [5]) }).emitted.map((e) => e.op)).toEqual(['Mul']);
+  });
+
+  it('unsqueezes B\'s trailing dims when the axis aligns it elsewhere', () => {
+    const f = parse('Sub', 6, ['a', 'b'], ['y'], { broadcast: 1, axis: 1 }, { ...A, b: sym('float32', [3, 4]) });
+    expect(f.emitted.map((e) => e.op)).toEqual(['Unsqueeze', 'Sub']);
+    const [u, sub] = f.emitted;
+    expect(u!.inputs[0]).toBe('b');
+    expect(f.values.get(u!.inputs[1]!)!.value).toEqual(int64Const([2]));
+    expect(sub).toMatchObject({ inputs: ['a', u!.outputs[0]], outputs: ['y'] });
+    expect(f.values.get(u!.outputs[0]!)!.shape).toEqual([3, 4, 1]);
+    expect(f.values.get('y')!.shape).toEqual([2, 3, 4, 5]);
+    const first = parse('Pow', 6, ['a', 'b'], ['y'], { broadcast: 1, axis: 0 }, { ...A, b: sym('float32', [2]) });
+    expect(first.values.get(first.emitted[0]!.inputs[1]!)!.value).toEqual(int64Const([1, 2, 3]));
+    const scalar = parse('Equal', 1, ['a', 'b'], ['y'], { broadcast: 1, axis: 1 }, { a: sym('int64', [2, 3]), b: sym('int64', []) });
+    expect(scalar.values.get(scalar.emitted[0]!.inputs[1]!)!.value).toEqual(int64Const([0]));
+    expect(scalar.values.get('y')).toEqual({ type: 'bool', shape: [2, 3] });
+  });
+
+  it('gives the legacy result (B along A\'s first axis)', () => {
+    const f = parse('Add', 6, ['a', 'b'], ['y'], { broadcast: 1, axis: 0 }, { a: val(f32([2, 3], [1, 2, 3, 4, 5, 6])), b: val(f32([2], [10, 20])) });
+    expect(f.values.get('y')!.value).toEqual(f32([2, 3], [11, 12, 13, 24, 25, 26]));
+  });
+
+  it('refuses an alignment it cannot check, and throws ShapeError for one that does not fit', () => {
+    expect(() => parse('Add', 6, ['a', 'b'], ['y'], { broadcast: 1, axis: 1 }, { a: sym('float32', undefined), b: sym('float32', [3]) })).toThrow(UnsupportedError);
+    expect(() => parse('Add', 6, ['a', 'b'], ['y'], { broadcast: 1, axis: 3 }, { ...A, b: sym('float32', [5, 1]) })).toThrow(ShapeError);
+    expect(() => parse('Add', 6, ['a', 'b'], ['y'], { broadcast: 1, axis: -5 }, { ...A, b: sym('float32', [5]) })).toThrow(ShapeError);
   });
 });

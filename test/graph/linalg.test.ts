@@ -165,6 +165,19 @@ describe('Gemm', () => {
     expect(core.Gemm.native!(noC.emitted[0]!, [], [])).toEqual({ op: 'Gemm', attrs: { alpha: 0.5, beta: 1, transA: 0, transB: 1 }, inputs: [0, 1] });
   });
 
+  it('reads the opset 6–10 forms: the broadcast attribute is dropped (C broadcasts the same way)', () => {
+    const known = { a: sym('float32', [3, 10]), b: sym('float32', [4, 10]), c: sym('float32', [4]), full: sym('float32', [3, 4]) };
+    for (const opset of [6, 7, 9]) {
+      const f = parse('Gemm', opset, ['a', 'b', 'c'], ['y'], { alpha: 1, beta: 1, broadcast: 1, transB: 1 }, known);
+      expect(f.emitted).toEqual([{ op: 'Gemm', name: 'n0', inputs: ['a', 'b', 'c'], outputs: ['y'], attrs: { alpha: 1, beta: 1, transA: 0, transB: 1 } }]);
+      expect(f.values.get('y')).toEqual({ type: 'float32', shape: [3, 4] });
+    }
+    // broadcast=0: C already has the output's shape.
+    const noBroadcast = parse('Gemm', 6, ['a', 'b', 'full'], ['y'], { beta: 0.5, transB: 1 }, known);
+    expect(noBroadcast.emitted[0]!.attrs).toEqual({ alpha: 1, beta: 0.5, transA: 0, transB: 1 });
+    expect(parse('MatMul', 6, ['a', 'x'], ['y'], {}, { ...known, x: sym('float32', [10, 2]) }).values.get('y')!.shape).toEqual([3, 2]);
+  });
+
   it('infers transposed shapes and checks K and C', () => {
     const infer = (a: TensorInfo['shape'], b: TensorInfo['shape'], c: TensorInfo['shape'] | undefined, attrs: Record<string, AttrValue>) =>
       core.Gemm.infer(gemm(attrs, c ? ['a', 'b', 'c'] : ['a', 'b']), [sym('float32', a), sym('float32', b), c ? sym('float32', c) : undefined], ctx)[0]!.shape;

@@ -104,7 +104,13 @@ describe('Reduce parsers: axes per opset', () => {
     const m = parse('ReduceMean', 18, ['x', 'axes'], ['y'], {}, known);
     expect(m.emitted[0]!.attrs).toEqual({ axes: [1], keepdims: 1 });
     expect(parse('ReduceMin', 18, ['x', 'empty'], ['y'], {}, known).emitted[0]!.attrs).toEqual({ axes: [0, 1, 2], keepdims: 1 });
-    expect(() => parse('ReduceSum', 13, ['x', 'dyn'], ['y'], {}, known)).toThrow(UnsupportedError);
+    // Axes computed at run time stay input 1 of the core node (a value input).
+    const dyn = parse('ReduceSum', 13, ['x', 'dyn'], ['y'], {}, known);
+    expect(dyn.emitted).toEqual([{ op: 'ReduceSum', name: 'n0', inputs: ['x', 'dyn'], outputs: ['y'], attrs: { keepdims: 1, noop_with_empty_axes: 0 } }]);
+    expect(dyn.values.get('y')).toEqual({ type: 'float32', shape: ['y?0', 'y?1', 'y?2'] });
+    const dynNoop = parse('ReduceMean', 18, ['x', 'dyn'], ['y'], { keepdims: 0, noop_with_empty_axes: 1 }, known);
+    expect(dynNoop.emitted[0]).toMatchObject({ inputs: ['x', 'dyn'], attrs: { keepdims: 0, noop_with_empty_axes: 1 } });
+    expect(dynNoop.values.get('y')).toEqual({ type: 'float32', shape: undefined });
     // An axes input before the input form is a malformed node.
     expect(() => parse('ReduceMean', 17, ['x', 'axes'], ['y'], {}, known)).toThrow(ModelError);
   });
@@ -119,6 +125,22 @@ describe('Reduce parsers: axes per opset', () => {
 
   it('throws ShapeError for an axis out of range', () => {
     expect(() => parse('ReduceMean', 13, ['x'], ['y'], { axes: [3] }, X)).toThrow(ShapeError);
+  });
+
+  it('leaves every-axis reductions of an unknown rank to the core op', () => {
+    const f = parse('ReduceSum', 11, ['x'], ['y'], { keepdims: 0 }, { x: sym('float32', undefined) });
+    expect(f.emitted).toEqual([{ op: 'ReduceSum', name: 'n0', inputs: ['x'], outputs: ['y'], attrs: { keepdims: 0 } }]);
+    expect(f.values.get('y')).toEqual({ type: 'float32', shape: undefined });
+    expect(core.ReduceSum.native!(f.emitted[0]!, [sym('float32', [2, 3])], [])).toEqual({ op: 'ReduceSum', attrs: { axes: [0, 1], keepdims: 0 }, inputs: [0] });
+    const some = parse('ReduceMax', 11, ['x'], ['y'], { axes: [-1] }, { x: sym('float32', undefined) });
+    expect(some.emitted[0]!.attrs).toEqual({ axes: [-1], keepdims: 1 });
+  });
+
+  it('reads the opset 1–10 attribute forms', () => {
+    const m = parse('ReduceMean', 6, ['x'], ['y'], { axes: [2], keepdims: 0 }, X);
+    expect(m.emitted[0]!.attrs).toEqual({ axes: [2], keepdims: 0 });
+    expect(m.values.get('y')!.shape).toEqual(['batch', 8]);
+    expect(parse('ReduceSum', 9, ['x'], ['y'], {}, X).emitted[0]!.attrs).toEqual({ axes: [0, 1, 2], keepdims: 1 });
   });
 });
 
@@ -149,6 +171,55 @@ describe('Reduce core ops', () => {
     expect(core.ReduceSum.infer(n('ReduceSum', { axes: [1], keepdims: 0 }), [empty], ctx)[0]!.value).toEqual(i64([2], [0n, 0n]));
     const mask = val(fromNumbers('float32', [2, 3], [1, 1, 0, 0, 0, 0]));
     expect(core.ReduceSum.infer(n('ReduceSum', { axes: [1], keepdims: 1 }), [mask], ctx)[0]!.value!.data).toEqual(Float32Array.from([2, 0]));
+  });
+});
+
+describe('Reduce core ops with an axes input', () => {
+  const n = (op: string, attrs: Record<string, AttrValue> = {}): Node => ({ op, name: 'r', inputs: ['x', 'axes'], outputs: ['y'], attrs });
+  const x = sym('float32', ['b', 1, 4]);
+
+  it('declares the axes a value input', () => {
+    for (const op of [core.ReduceMean, core.ReduceSum, core.ReduceMax, core.ReduceMin]) expect(op.valueInputs).toEqual([1]);
+  });
+
+  it('uses known axes like the attribute (normalised, deduplicated)', () => {
+    const axes = val(int64Const([-1, 2]));
+    expect(core.ReduceSum.infer(n('ReduceSum', { keepdims: 0 }), [x, axes], ctx)[0]).toEqual({ type: 'float32', shape: ['b', 1] });
+    expect(core.ReduceSum.native!(n('ReduceSum', { keepdims: 0 }), [sym('float32', [2, 1, 4]), axes], [])).toEqual({
+      op: 'ReduceSum', attrs: { axes: [2], keepdims: 0 }, inputs: [0],
+    });
+    const f = val(fromNumbers('float32', [2, 2], [1, 2, 3, 5]));
+    expect(core.ReduceMax.infer(n('ReduceMax'), [f, val(int64Const([0]))], ctx)[0]!.value).toEqual(fromNumbers('float32', [1, 2], [3, 5]));
+  });
+
+  it('reduces every axis for empty axes, or none with noop_with_empty_axes=1', () => {
+    const empty = val(int64Const([]));
+    expect(core.ReduceMean.infer(n('ReduceMean', { keepdims: 1 }), [x, empty], ctx)[0]!.shape).toEqual([1, 1, 1]);
+    expect(core.ReduceMean.native!(n('ReduceMean'), [sym('float32', [2, 1, 4]), empty], [])).toEqual({
+      op: 'ReduceMean', attrs: { axes: [0, 1, 2], keepdims: 1 }, inputs: [0],
+    });
+    const noop = n('ReduceSum', { keepdims: 0, noop_with_empty_axes: 1 });
+    expect(core.ReduceSum.infer(noop, [x, empty], ctx)[0]).toEqual(x);
+    const f = val(fromNumbers('float32', [2], [1, 2]));
+    expect(core.ReduceSum.infer(noop, [f, empty], ctx)[0]!.value).toBe(f.value);
+    expect(core.ReduceSum.native!(noop, [sym('float32', [2, 1, 4]), empty], [])).toEqual({ op: 'Identity', attrs: {}, inputs: [0] });
+    // An axes input known to be empty (shape [0]) even though its value is not.
+    expect(core.ReduceSum.infer(noop, [x, sym('int64', [0])], ctx)[0]).toEqual(x);
+  });
+
+  it('infers what it can from axes computed at run time, and needs them constant for the kernel', () => {
+    const dyn = sym('int64', [1]);
+    expect(core.ReduceMin.infer(n('ReduceMin', { keepdims: 1 }), [x, dyn], ctx)[0]).toEqual({ type: 'float32', shape: ['y?0', 1, 'y?2'] });
+    expect(core.ReduceMin.infer(n('ReduceMin', { keepdims: 0 }), [x, dyn], ctx)[0]).toEqual({ type: 'float32', shape: undefined });
+    expect(core.ReduceMin.infer(n('ReduceMin'), [sym('float32', undefined), dyn], ctx)[0]!.shape).toBeUndefined();
+    expect(() => core.ReduceMin.native!(n('ReduceMin'), [sym('float32', [2, 1, 4]), dyn], [])).toThrow(UnsupportedError);
+  });
+
+  it('throws ShapeError for malformed axes inputs', () => {
+    expect(() => core.ReduceSum.infer(n('ReduceSum'), [x, val(fromNumbers('float32', [1], [0]))], ctx)).toThrow(ShapeError);
+    expect(() => core.ReduceSum.infer(n('ReduceSum'), [x, sym('int64', [1, 1])], ctx)).toThrow(ShapeError);
+    expect(() => core.ReduceSum.infer(n('ReduceSum', { axes: [0] }), [x, val(int64Const([0]))], ctx)).toThrow(ShapeError);
+    expect(() => core.ReduceSum.infer(n('ReduceSum'), [x, val(int64Const([3]))], ctx)).toThrow(ShapeError);
   });
 });
 
@@ -203,8 +274,95 @@ describe('LayerNormalization', () => {
     });
   });
 
-  it('refuses the Mean/InvStdDev outputs and mismatched Scale', () => {
-    expect(() => parse('LayerNormalization', 17, ['x', 's'], ['y', 'mean'], {}, known)).toThrow(UnsupportedError);
+  it('refuses a mismatched Scale', () => {
     expect(() => parse('LayerNormalization', 17, ['x', 'bad'], ['y'], {}, known)).toThrow(ShapeError);
+    expect(() => parse('LayerNormalization', 17, ['x', 'bad'], ['y', 'mean'], {}, known)).toThrow(ShapeError);
+  });
+});
+
+describe('LayerNormalization with the Mean/InvStdDev outputs', () => {
+  /** The spec's computation in double precision: Y, Mean and InvStdDev over dims [axis, r). */
+  function reference(x: number[], dims: number[], axis: number, scale: number[], bias: number[] | undefined, eps: number) {
+    const a = axis < 0 ? axis + dims.length : axis;
+    const inner = dims.slice(a).reduce((p, d) => p * d, 1);
+    const outer = x.length / inner;
+    const y: number[] = [];
+    const mean: number[] = [];
+    const inv: number[] = [];
+    for (let o = 0; o < outer; o++) {
+      const row = x.slice(o * inner, (o + 1) * inner);
+      const m = row.reduce((p, v) => p + v, 0) / inner;
+      const s = 1 / Math.sqrt(row.reduce((p, v) => p + (v - m) ** 2, 0) / inner + eps);
+      mean.push(m);
+      inv.push(s);
+      row.forEach((v, i) => y.push((v - m) * s * scale[i % scale.length]! + (bias ? bias[i % bias.length]! : 0)));
+    }
+    return { y, mean, inv };
+  }
+
+  const close = (got: ArrayLike<number | bigint>, want: number[]) => {
+    expect(got.length).toBe(want.length);
+    want.forEach((w, i) => expect(Number(got[i])).toBeCloseTo(w, 4));
+  };
+
+  it('lowers to core ops over the normalised axes, with the spec\'s results', () => {
+    const dims = [2, 3, 4];
+    const xs = Array.from({ length: 24 }, (_, i) => Math.sin(i * 1.7) * 3 + i / 5);
+    const scale = Array.from({ length: 12 }, (_, i) => 0.5 + i / 10);
+    const bias = Array.from({ length: 12 }, (_, i) => i / 7 - 1);
+    const known = {
+      x: val(fromNumbers('float32', dims, xs)),
+      s: val(fromNumbers('float32', [3, 4], scale)),
+      b: val(fromNumbers('float32', [3, 4], bias)),
+    };
+    const f = parse('LayerNormalization', 17, ['x', 's', 'b'], ['y', 'mean', 'inv'], { axis: -2, epsilon: 0.1 }, known);
+    expect(f.emitted.map((e) => e.op)).toEqual(['ReduceMean', 'Sub', 'Mul', 'ReduceMean', 'Add', 'Sqrt', 'Reciprocal', 'Mul', 'Mul', 'Add']);
+    expect(f.emitted[0]).toMatchObject({ inputs: ['x'], outputs: ['mean'], attrs: { axes: [1, 2], keepdims: 1 } });
+    expect(f.emitted[3]!.attrs).toEqual({ axes: [1, 2], keepdims: 1 });
+    expect(f.emitted[6]!.outputs).toEqual(['inv']);
+    expect(f.emitted[9]!.outputs).toEqual(['y']);
+    const want = reference(xs.map(Math.fround), dims, -2, scale.map(Math.fround), bias.map(Math.fround), Math.fround(0.1));
+    expect(f.values.get('mean')!.shape).toEqual([2, 1, 1]);
+    expect(f.values.get('inv')!.shape).toEqual([2, 1, 1]);
+    expect(f.values.get('y')!.shape).toEqual(dims);
+    close(f.values.get('mean')!.value!.data, want.mean);
+    close(f.values.get('inv')!.value!.data, want.inv);
+    close(f.values.get('y')!.value!.data, want.y);
+  });
+
+  it('handles a missing bias, an unused Y or Mean, and symbolic dims', () => {
+    const known = { x: sym('float32', ['batch', 8, 64]), s: sym('float32', [64]) };
+    const f = parse('LayerNormalization', 17, ['x', 's'], ['y', '', 'inv'], {}, known);
+    expect(f.emitted.map((e) => e.op)).toEqual(['ReduceMean', 'Sub', 'Mul', 'ReduceMean', 'Add', 'Sqrt', 'Reciprocal', 'Mul', 'Mul']);
+    expect(f.emitted[0]!.attrs).toEqual({ axes: [2], keepdims: 1 });
+    expect(f.emitted[8]).toMatchObject({ op: 'Mul', outputs: ['y'] });
+    expect(f.values.get('inv')).toEqual({ type: 'float32', shape: ['batch', 8, 1] });
+    expect(f.values.get('y')).toEqual({ type: 'float32', shape: ['batch', 8, 64] });
+    const eps = f.emitted[4]!.inputs[1]!;
+    expect(f.values.get(eps)!.value).toEqual(fromNumbers('float32', [], [1e-5]));
+    const noY = parse('LayerNormalization', 17, ['x', 's'], ['', 'mean'], { axis: 0 }, known);
+    expect(noY.emitted.map((e) => e.op)).toEqual(['ReduceMean', 'Sub', 'Mul', 'ReduceMean', 'Add', 'Sqrt', 'Reciprocal']);
+    expect(noY.emitted[0]!.attrs).toEqual({ axes: [0, 1, 2], keepdims: 1 });
+    expect(noY.values.get('mean')!.shape).toEqual([1, 1, 1]);
+  });
+
+  it('computes in the stash type: float64 X is cast to float32 and back', () => {
+    const known = { x: sym('float64', [2, 5]), s: sym('float64', [5]) };
+    const f = parse('LayerNormalization', 17, ['x', 's'], ['y', 'mean', 'inv'], {}, known);
+    expect(f.emitted[0]).toMatchObject({ op: 'Cast', inputs: ['x'], attrs: { to: 1 } });
+    expect(f.values.get('mean')!.type).toBe('float32');
+    expect(f.values.get('inv')!.type).toBe('float32');
+    expect(f.emitted.at(-2)).toMatchObject({ op: 'Cast', attrs: { to: 11 } });
+    expect(f.values.get('y')).toEqual({ type: 'float64', shape: [2, 5] });
+    // stash_type = X's type: no casts.
+    const d = parse('LayerNormalization', 17, ['x', 's'], ['y', 'mean'], { stash_type: 11 }, known);
+    expect(d.emitted.some((e) => e.op === 'Cast')).toBe(false);
+    expect(d.values.get('mean')!.type).toBe('float64');
+    expect(() => parse('LayerNormalization', 17, ['x', 's'], ['y', 'mean'], { stash_type: 7 }, known)).toThrow(UnsupportedError);
+  });
+
+  it('refuses an unknown rank and a bad axis', () => {
+    expect(() => parse('LayerNormalization', 17, ['x', 's'], ['y', 'mean'], {}, { x: sym('float32', undefined), s: sym('float32', [4]) })).toThrow(UnsupportedError);
+    expect(() => parse('LayerNormalization', 17, ['x', 's'], ['y', 'mean'], { axis: 2 }, { x: sym('float32', [2, 4]), s: sym('float32', [4]) })).toThrow(ShapeError);
   });
 });

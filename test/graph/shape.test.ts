@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError, ShapeError, UnsupportedError } from '../../src/errors.js';
-import type { AttrValue, ConstTensor, Node, Shape, TensorInfo } from '../../src/graph/ir.js';
+import type { AttrValue, ConstTensor, Graph, Node, Shape, TensorInfo } from '../../src/graph/ir.js';
+import { inferShapes, valueInputsOf } from '../../src/graph/infer.js';
 import * as shapeOps from '../../src/graph/ops/shape.js';
 import type { CoreOp } from '../../src/graph/ops/types.js';
 import { fromNumbers, int64Const, scalarConst, toNumbers } from '../../src/graph/values.js';
@@ -135,37 +136,93 @@ describe('Flatten, Squeeze, Unsqueeze', () => {
     expect(native('Flatten', [t([2, 3, 4])], { axis: 1 })).toEqual({ op: 'Reshape', attrs: {}, inputs: [0] });
   });
 
-  it('reads axes as an attribute before opset 13 and as a constant input from 13', () => {
+  it('makes the axes attribute (before opset 13) a constant input 1, and passes the input through from 13', () => {
     const values = new Map<string, TensorInfo>([['x', t(['n', 1, 5, 1])], ['ax', i64(-1)], ['dyn', t([1], 'int64')]]);
+    const axesOf = (n: Node) => vals(values.get(n.inputs[1]!)!);
     let [n] = parse(shape.Squeeze, 'Squeeze', ['x'], values, { axes: [1] }, ['y'], 11);
-    expect(n!.attrs).toEqual({ axes: [1] });
+    expect(n!.attrs).toEqual({});
+    expect(n!.inputs[0]).toBe('x');
+    expect(axesOf(n!)).toEqual([1]);
     expect(values.get('y')!.shape).toEqual(['n', 5, 1]);
     [n] = parse(shape.Squeeze, 'Squeeze', ['x', 'ax'], values, {}, ['y'], 13);
-    expect(n).toMatchObject({ inputs: ['x'], attrs: { axes: [-1] } });
+    expect(n).toMatchObject({ inputs: ['x', 'ax'], attrs: {} });
     expect(values.get('y')!.shape).toEqual(['n', 1, 5]);
-    expect(() => parse(shape.Squeeze, 'Squeeze', ['x', 'dyn'], values, {}, ['y'], 13)).toThrow(UnsupportedError);
+    // Squeeze-1/11 without axes: no input 1 (every 1 goes)
+    [n] = parse(shape.Squeeze, 'Squeeze', ['x'], values, {}, ['y'], 7);
+    expect(n!.inputs).toEqual(['x']);
     [n] = parse(shape.Unsqueeze, 'Unsqueeze', ['x'], values, { axes: [0, -1] }, ['y'], 12);
+    expect(axesOf(n!)).toEqual([0, -1]);
     expect(values.get('y')!.shape).toEqual([1, 'n', 1, 5, 1, 1]);
     [n] = parse(shape.Unsqueeze, 'Unsqueeze', ['x', 'ax'], values, {}, ['y'], 21);
-    expect(n).toMatchObject({ inputs: ['x'], attrs: { axes: [-1] } });
+    expect(n).toMatchObject({ inputs: ['x', 'ax'], attrs: {} });
     expect(values.get('y')!.shape).toEqual(['n', 1, 5, 1, 1]);
     expect(() => parse(shape.Unsqueeze, 'Unsqueeze', ['x'], values, {}, ['y'], 13)).toThrow(ModelError);
+    expect(() => parse(shape.Unsqueeze, 'Unsqueeze', ['x'], values, {}, ['y'], 7)).toThrow(ModelError);
+    // the wrong form for the opset is refused
+    expect(() => parse(shape.Unsqueeze, 'Unsqueeze', ['x', 'ax'], values, { axes: [0] }, ['y'], 11)).toThrow(UnsupportedError);
+    expect(() => parse(shape.Squeeze, 'Squeeze', ['x', 'ax'], values, { axes: [1] }, ['y'], 13)).toThrow(UnsupportedError);
+  });
+
+  it('keeps axes that are not constant at import as an input (rank known from their count)', () => {
+    const values = new Map<string, TensorInfo>([['x', t(['n', 1, 5, 1])], ['dyn', t([2], 'int64')], ['any', t(undefined, 'int64')], ['s', t([], 'float32')]]);
+    let [n] = parse(shape.Squeeze, 'Squeeze', ['x', 'dyn'], values, {}, ['y'], 13);
+    expect(n!.inputs).toEqual(['x', 'dyn']);
+    const sq = values.get('y')!.shape!;
+    expect(sq).toHaveLength(2);
+    expect(sq.every((d) => typeof d === 'string')).toBe(true);
+    [n] = parse(shape.Unsqueeze, 'Unsqueeze', ['x', 'dyn'], values, {}, ['y'], 13);
+    expect(n!.inputs).toEqual(['x', 'dyn']);
+    expect(values.get('y')!.shape).toHaveLength(6);
+    // a scalar unsqueezed by 2 unknown axes is [1, 1] whatever the axes
+    parse(shape.Unsqueeze, 'Unsqueeze', ['s', 'dyn'], values, {}, ['y'], 13);
+    expect(values.get('y')!.shape).toEqual([1, 1]);
+    // axes of unknown length: rank unknown
+    parse(shape.Unsqueeze, 'Unsqueeze', ['x', 'any'], values, {}, ['y'], 13);
+    expect(values.get('y')!.shape).toBeUndefined();
+    parse(shape.Squeeze, 'Squeeze', ['x', 'any'], values, {}, ['y'], 13);
+    expect(values.get('y')!.shape).toBeUndefined();
+    // the plan knows the value: shapes are concrete, native() is a Reshape
+    expect(out('Unsqueeze', [t([2, 3]), i64(0, 3)]).shape).toEqual([1, 2, 3, 1]);
+    expect(native('Unsqueeze', [t([2, 3]), i64(0, 3)])).toEqual({ op: 'Reshape', attrs: {}, inputs: [0] });
+    expect(() => native('Unsqueeze', [t([2, 3]), t([2], 'int64')])).toThrow(UnsupportedError);
+    expect(() => native('Squeeze', [t([2, 1]), t([1], 'int64')])).toThrow(UnsupportedError);
+    expect(() => out('Squeeze', [t([2, 1]), t([3], 'int64')])).toThrow(ShapeError);
+  });
+
+  it('declares the value inputs of every shape-like operand', () => {
+    const vi = (op: string) => OPS[op]!.valueInputs;
+    expect(vi('Reshape')).toEqual([1]);
+    expect(vi('Squeeze')).toEqual([1]);
+    expect(vi('Unsqueeze')).toEqual([1]);
+    expect(vi('Split')).toEqual([1]);
+    expect(vi('Slice')).toEqual([1, 2, 3, 4]);
+    expect(vi('Expand')).toEqual([1]);
+    expect(vi('Tile')).toEqual([1]);
+    expect(vi('Pad')).toEqual([1, 2, 3]);
+    expect(vi('ConstantOfShape')).toEqual([0]);
+    expect(vi('Range')).toEqual([0, 1, 2]);
+    for (const op of ['Flatten', 'Transpose', 'Concat', 'Gather', 'Shape', 'Size']) expect(vi(op)).toBeUndefined();
   });
 
   it('squeezes every 1 without axes (unknown while a dim is symbolic)', () => {
     expect(out('Squeeze', [t([1, 3, 1, 4])]).shape).toEqual([3, 4]);
     expect(out('Squeeze', [t(['n', 3, 1])]).shape).toBeUndefined();
-    expect(() => out('Squeeze', [t([2, 3])], { axes: [0] })).toThrow(ShapeError);
-    expect(out('Squeeze', [i64(7)], { axes: [0] }).value!.dims).toEqual([]);
+    expect(() => out('Squeeze', [t([2, 3]), i64(0)])).toThrow(ShapeError);
+    expect(out('Squeeze', [i64(7), i64(0)]).value!.dims).toEqual([]);
+    // empty axes squeeze every 1, as onnxruntime reads them
+    expect(out('Squeeze', [t([1, 3, 1]), c(int64Const([]))]).shape).toEqual([3]);
+    // the attribute form is not the core form
+    expect(() => out('Squeeze', [t([1, 3])], { axes: [0] })).toThrow(ShapeError);
   });
 
   it('unsqueezes scalars and folds', () => {
-    const r = out('Unsqueeze', [c(scalarConst('int64', 5))], { axes: [0] });
+    const r = out('Unsqueeze', [c(scalarConst('int64', 5)), i64(0)]);
     expect(r.shape).toEqual([1]);
     expect(r.value!.data).toEqual(BigInt64Array.from([5n]));
-    expect(() => out('Unsqueeze', [t([2])], { axes: [0, 0] })).toThrow(ShapeError);
-    expect(native('Unsqueeze', [t([2])], { axes: [1] })).toEqual({ op: 'Reshape', attrs: {}, inputs: [0] });
-    expect(native('Squeeze', [t([2, 1])], { axes: [1] })).toEqual({ op: 'Reshape', attrs: {}, inputs: [0] });
+    expect(() => out('Unsqueeze', [t([2]), i64(0, 0)])).toThrow(ShapeError);
+    expect(() => out('Unsqueeze', [t([2])])).toThrow(ShapeError);
+    expect(native('Unsqueeze', [t([2]), i64(1)])).toEqual({ op: 'Reshape', attrs: {}, inputs: [0] });
+    expect(native('Squeeze', [t([2, 1]), i64(1)])).toEqual({ op: 'Reshape', attrs: {}, inputs: [0] });
   });
 });
 
@@ -358,7 +415,9 @@ describe('Shape, Size, Constant, ConstantOfShape, Range', () => {
     expect(out('Shape', [t(['batch', 3, 4])])).toEqual({ type: 'int64', shape: [3], value: undefined });
     const values = new Map<string, TensorInfo>([['x', t([2, 3, 4])]]);
     expect(parse(shape.Shape, 'Shape', ['x'], values, { start: 1 }, ['y'], 15)[0]!.attrs).toEqual({ start: 1 });
-    expect(parse(shape.Shape, 'Shape', ['x'], values, { start: 1 }, ['y'], 14)[0]!.attrs).toEqual({});
+    expect(parse(shape.Shape, 'Shape', ['x'], values, {}, ['y'], 14)[0]!.attrs).toEqual({});
+    // start/end do not exist before Shape-15
+    expect(() => parse(shape.Shape, 'Shape', ['x'], values, { start: 1 }, ['y'], 14)).toThrow(UnsupportedError);
     expect(() => native('Shape', [t(['b'])])).toThrow(UnsupportedError);
   });
 
@@ -407,5 +466,175 @@ describe('Shape, Size, Constant, ConstantOfShape, Range', () => {
     expect(native('Range', [c(scalarConst('int32', 2)), c(scalarConst('int32', 9)), c(scalarConst('int32', 3))])).toEqual({
       op: 'Range', attrs: { start: 2, delta: 3 }, inputs: [],
     });
+  });
+});
+
+describe('older opsets (7–10) and operators newer than the model', () => {
+  it('Pad-2 (opset < 11): pads/value attributes become constant inputs', () => {
+    const values = new Map<string, TensorInfo>([['x', f32([3], [1, 2, 3])], ['xi', c(int64Const([4, 5]))]]);
+    const [n] = parse(shape.Pad, 'Pad', ['x'], values, { pads: [1, 2], value: 7.5 }, ['y'], 7);
+    expect(n!.attrs).toEqual({ mode: 'constant' });
+    expect(n!.inputs).toHaveLength(3);
+    expect(vals(values.get(n!.inputs[1]!)!)).toEqual([1, 2]);
+    expect(vals(values.get('y')!)).toEqual([7.5, 1, 2, 3, 7.5, 7.5]);
+    parse(shape.Pad, 'Pad', ['x'], values, { pads: [1, 1], mode: 'reflect' }, ['y'], 10);
+    expect(vals(values.get('y')!)).toEqual([2, 1, 2, 3, 2]);
+    // the value follows the input's element type
+    parse(shape.Pad, 'Pad', ['xi'], values, { pads: [0, 1], value: 3 }, ['y'], 9);
+    expect(values.get('y')!.value!.data).toEqual(BigInt64Array.from([4n, 5n, 3n]));
+    expect(() => parse(shape.Pad, 'Pad', ['x'], values, {}, ['y'], 10)).toThrow(ModelError);
+    expect(() => parse(shape.Pad, 'Pad', ['x', 'p'], values, { pads: [1, 1] }, ['y'], 10)).toThrow(UnsupportedError);
+    // Pad-11+: the attributes are gone, axes (input 3) is from 18
+    values.set('p', i64(1, 1));
+    expect(() => parse(shape.Pad, 'Pad', ['x', 'p'], values, { pads: [1, 1] }, ['y'], 11)).toThrow(UnsupportedError);
+    expect(() => parse(shape.Pad, 'Pad', ['x', 'p', '', 'ax'], values, {}, ['y'], 13)).toThrow(UnsupportedError);
+  });
+
+  it('Pad-11+: pads computed at run time stay an input (rank kept, axes known keep the other dims)', () => {
+    const values = new Map<string, TensorInfo>([['x', t(['n', 4, 5])], ['p', t([2], 'int64')], ['ax', i64(1)], ['p6', t([6], 'int64')]]);
+    const [n] = parse(shape.Pad, 'Pad', ['x', 'p', '', 'ax'], values, { mode: 'edge' }, ['y'], 18);
+    expect(n!.inputs).toEqual(['x', 'p', '', 'ax']);
+    const s = values.get('y')!.shape!;
+    expect(s[0]).toBe('n');
+    expect(typeof s[1]).toBe('string');
+    expect(s[2]).toBe(5);
+    parse(shape.Pad, 'Pad', ['x', 'p6'], values, {}, ['y'], 11);
+    expect(values.get('y')!.shape).toHaveLength(3);
+    // at plan time the value is known
+    expect(out('Pad', [t([2, 4, 5]), i64(1, 2), undefined, i64(1)]).shape).toEqual([2, 7, 5]);
+  });
+
+  it('Slice-1 (opset < 10): starts/ends/axes attributes become constant inputs; no inputs beyond data', () => {
+    const values = new Map<string, TensorInfo>([['x', f32([3, 4])]]);
+    const [n] = parse(shape.Slice, 'Slice', ['x'], values, { starts: [1, 0], ends: [3, -1] }, ['y'], 7);
+    expect(n!.inputs).toHaveLength(3);
+    expect(values.get('y')!.shape).toEqual([2, 3]);
+    const [m] = parse(shape.Slice, 'Slice', ['x'], values, { starts: [1], ends: [1000], axes: [1] }, ['y'], 9);
+    expect(m!.inputs).toHaveLength(4);
+    expect(vals(values.get('y')!)).toEqual([1, 2, 3, 5, 6, 7, 9, 10, 11]);
+    expect(() => parse(shape.Slice, 'Slice', ['x'], values, { ends: [1] }, ['y'], 9)).toThrow(ModelError);
+    values.set('s', i64(0));
+    expect(() => parse(shape.Slice, 'Slice', ['x', 's', 's'], values, { starts: [0], ends: [1] }, ['y'], 9)).toThrow(UnsupportedError);
+    expect(() => parse(shape.Slice, 'Slice', ['x', 's', 's'], values, { starts: [0] }, ['y'], 10)).toThrow(UnsupportedError);
+  });
+
+  it('Slice-10+: starts/ends computed at run time stay inputs', () => {
+    const values = new Map<string, TensorInfo>([['x', t(['b', 10, 4])], ['st', t([1], 'int64')], ['en', t([1], 'int64')], ['ax', i64(1)]]);
+    const [n] = parse(shape.Slice, 'Slice', ['x', 'st', 'en', 'ax'], values, {}, ['y'], 10);
+    expect(n!.inputs).toEqual(['x', 'st', 'en', 'ax']);
+    const s = values.get('y')!.shape!;
+    expect([s[0], s[2]]).toEqual(['b', 4]);
+  });
+
+  it('Split-2 (opset < 13): the split attribute, and no split input', () => {
+    const values = new Map<string, TensorInfo>([['x', t(['n', 6])], ['s', i64(2, 4)]]);
+    const [n] = parse(shape.Split, 'Split', ['x'], values, { axis: 1, split: [2, 4] }, ['a', 'b'], 7);
+    expect(vals(values.get(n!.inputs[1]!)!)).toEqual([2, 4]);
+    expect(values.get('b')!.shape).toEqual(['n', 4]);
+    parse(shape.Split, 'Split', ['x'], values, { axis: 1 }, ['a', 'b', 'c'], 8);
+    expect(values.get('c')!.shape).toEqual(['n', 2]);
+    expect(() => parse(shape.Split, 'Split', ['x', 's'], values, { axis: 1 }, ['a', 'b'], 10)).toThrow(UnsupportedError);
+    expect(() => parse(shape.Split, 'Split', ['x'], values, { axis: 1, split: [2, 4] }, ['a', 'b'], 13)).toThrow(UnsupportedError);
+    expect(() => parse(shape.Split, 'Split', ['x'], values, { axis: 1, num_outputs: 2 }, ['a', 'b'], 17)).toThrow(UnsupportedError);
+    // split sizes computed at run time: an input; the sizes are unknown until the plan
+    values.set('dyn', t([2], 'int64'));
+    const [d] = parse(shape.Split, 'Split', ['x', 'dyn'], values, { axis: 1 }, ['a', 'b'], 13);
+    expect(d!.inputs).toEqual(['x', 'dyn']);
+    expect(values.get('a')!.shape![0]).toBe('n');
+    expect(typeof values.get('a')!.shape![1]).toBe('string');
+  });
+
+  it('Reshape-5, Tile-6, Expand-8, Flatten, Concat-4, Gather-1, Transpose-1, Shape-1, Size-1 at opset 7–10', () => {
+    const values = new Map<string, TensorInfo>([['x', f32([2, 3])], ['s', i64(3, 2)], ['r', i64(2, 1)], ['dyn', t([2], 'int64')], ['i', i64(1)]]);
+    parse(shape.Reshape, 'Reshape', ['x', 's'], values, {}, ['y'], 7);
+    expect(values.get('y')!.shape).toEqual([3, 2]);
+    const [rd] = parse(shape.Reshape, 'Reshape', ['x', 'dyn'], values, {}, ['y'], 7);
+    expect(rd!.inputs).toEqual(['x', 'dyn']);
+    expect(values.get('y')!.shape).toHaveLength(2);
+    expect(() => parse(shape.Reshape, 'Reshape', ['x', 's'], values, { allowzero: 1 }, ['y'], 13)).toThrow(UnsupportedError);
+    expect(parse(shape.Reshape, 'Reshape', ['x', 's'], values, { allowzero: 0 }, ['y'], 13)[0]!.attrs).toEqual({ allowzero: 0 });
+    parse(shape.Tile, 'Tile', ['x', 'r'], values, {}, ['y'], 7);
+    expect(values.get('y')!.shape).toEqual([4, 3]);
+    parse(shape.Expand, 'Expand', ['x', 'r'], values, {}, ['y'], 8);
+    expect(values.get('y')!.shape).toEqual([2, 3]);
+    expect(() => parse(shape.Expand, 'Expand', ['x', 'r'], values, {}, ['y'], 7)).toThrow(UnsupportedError);
+    parse(shape.Flatten, 'Flatten', ['x'], values, { axis: 0 }, ['y'], 7);
+    expect(values.get('y')!.shape).toEqual([1, 6]);
+    parse(shape.Concat, 'Concat', ['x', 'x'], values, { axis: 1 }, ['y'], 7);
+    expect(values.get('y')!.shape).toEqual([2, 6]);
+    expect(() => parse(shape.Concat, 'Concat', ['x', 'x'], values, {}, ['y'], 7)).toThrow(ModelError);
+    parse(shape.Gather, 'Gather', ['x', 'i'], values, { axis: 1 }, ['y'], 7);
+    expect(vals(values.get('y')!)).toEqual([1, 4]);
+    parse(shape.Transpose, 'Transpose', ['x'], values, {}, ['y'], 7);
+    expect(values.get('y')!.shape).toEqual([3, 2]);
+    parse(shape.Shape, 'Shape', ['x'], values, {}, ['y'], 7);
+    expect(vals(values.get('y')!)).toEqual([2, 3]);
+    parse(shape.Size, 'Size', ['x'], values, {}, ['y'], 7);
+    expect(vals(values.get('y')!)).toEqual([6]);
+  });
+
+  it('Constant-9: only value (sparse_value from 11, value_* from 12); ConstantOfShape from 9, Range from 11', () => {
+    const values = new Map<string, TensorInfo>([['s', i64(2)], ['dyn', t([2], 'int64')]]);
+    parse(shape.Constant, 'Constant', [], values, { value: fromNumbers('float32', [2], [1, 2]) }, ['y'], 9);
+    expect(vals(values.get('y')!)).toEqual([1, 2]);
+    expect(() => parse(shape.Constant, 'Constant', [], values, { value_float: 1 }, ['y'], 11)).toThrow(UnsupportedError);
+    expect(() => parse(shape.Constant, 'Constant', [], values, { value_ints: [1] }, ['y'], 9)).toThrow(UnsupportedError);
+    expect(() => parse(shape.Constant, 'Constant', [], values, { sparse_value: fromNumbers('float32', [1], [1]) }, ['y'], 10)).toThrow(UnsupportedError);
+    parse(shape.Constant, 'Constant', [], values, { value_ints: [1] }, ['y'], 12);
+    expect(vals(values.get('y')!)).toEqual([1]);
+    parse(shape.ConstantOfShape, 'ConstantOfShape', ['s'], values, {}, ['y'], 9);
+    expect(vals(values.get('y')!)).toEqual([0, 0]);
+    // a shape computed at run time stays an input: rank from its length
+    const [n] = parse(shape.ConstantOfShape, 'ConstantOfShape', ['dyn'], values, {}, ['y'], 9);
+    expect(n!.inputs).toEqual(['dyn']);
+    expect(values.get('y')!.shape).toHaveLength(2);
+    expect(() => parse(shape.ConstantOfShape, 'ConstantOfShape', ['s'], values, {}, ['y'], 8)).toThrow(UnsupportedError);
+    values.set('a', c(scalarConst('int64', 0)));
+    values.set('b', t([], 'int64'));
+    const [r] = parse(shape.Range, 'Range', ['a', 'b', 'a'], values, {}, ['y'], 11);
+    expect(r!.inputs).toEqual(['a', 'b', 'a']);
+    expect(values.get('y')!.shape).toHaveLength(1);
+    expect(() => parse(shape.Range, 'Range', ['a', 'b', 'a'], values, {}, ['y'], 10)).toThrow(UnsupportedError);
+  });
+});
+
+describe('plans specialise on graph inputs that reach a value input', () => {
+  const graph = (nodes: Node[], inputs: [string, TensorInfo['type'], Shape][]): Graph => ({
+    inputs: inputs.map(([name, type, s]) => ({ name, type, shape: s })),
+    outputs: [{ name: 'y', type: 'float32', shape: undefined }],
+    nodes,
+    constants: new Map([['one', int64Const([1])]]),
+    opset: 13,
+    meta: { producer: '', irVersion: 8, opsetImports: {} },
+  });
+
+  it('finds them through chains of nodes, but not through Shape', () => {
+    const g = graph([
+      node('Concat', ['k', 'one'], { axis: 0 }, ['axes']),
+      node('Unsqueeze', ['x', 'axes'], {}, ['u']),
+      node('Shape', ['z'], {}, ['zs']),
+      node('Reshape', ['u', 'zs'], {}, ['y']),
+    ], [['x', 'float32', ['n', 3]], ['k', 'int64', [1]], ['z', 'float32', [3, 'n']]]);
+    expect([...valueInputsOf(g)]).toEqual(['k']);
+    // at import the axes are unknown: the rank is known from their count
+    const load = inferShapes(g);
+    expect(load.get('u')!.shape).toHaveLength(4);
+    // the plan knows k's value
+    const plan = inferShapes(g, new Map([['x', [2, 3]], ['z', [3, 2]]]), new Map([['k', int64Const([0])]]));
+    expect(plan.get('u')!.shape).toEqual([1, 1, 2, 3]);
+    expect(plan.get('y')!.shape).toEqual([3, 2]);
+  });
+
+  it('covers Slice, Pad, Tile, Expand, ConstantOfShape, Range and Split operands', () => {
+    const g = graph([
+      node('Slice', ['x', 's', 'e', 'a', 'st'], {}, ['y1']),
+      node('Pad', ['x', 'p', 'v', 'pa'], {}, ['y2']),
+      node('Tile', ['x', 'r'], {}, ['y3']),
+      node('Expand', ['x', 'es'], {}, ['y4']),
+      node('ConstantOfShape', ['cs'], {}, ['y5']),
+      node('Range', ['r0', 'r1', 'r2'], {}, ['y6']),
+      node('Split', ['x', 'sp'], {}, ['y7', 'y8']),
+    ], [['x', 'float32', [4]], ...['s', 'e', 'a', 'st', 'p', 'v', 'pa', 'r', 'es', 'cs', 'r0', 'r1', 'r2', 'sp'].map((n) => [n, 'int64', [1]] as [string, 'int64', Shape])]);
+    expect([...valueInputsOf(g)].sort()).toEqual(['a', 'cs', 'e', 'es', 'p', 'pa', 'r', 'r0', 'r1', 'r2', 's', 'sp', 'st', 'v'].sort());
   });
 });

@@ -394,8 +394,10 @@ function approximation(node: Node): 'none' | 'tanh' {
 
 // ---- Clip ----------------------------------------------------------------------------------------
 
-// Core Clip: inputs X, min?, max? (scalar constants, Clip-11+) and/or attributes min, max (Clip-6).
-// An input, when present, wins over the attribute; absent bounds are ±Infinity.
+// Core Clip: inputs X, min?, max? (scalars, Clip-11+) and/or attributes min, max (Clip-6).
+// An input, when present, wins over the attribute; absent bounds are ±Infinity. The bound inputs
+// may be unknown at import (fed at run time): inference then gives X's type and shape, and the
+// kernel call needs them constant when the plan is built.
 
 function clipBound(node: Node, ins: (TensorInfo | undefined)[], i: 1 | 2, required: boolean): ConstTensor | number | undefined {
   const name = i === 1 ? 'min' : 'max';
@@ -416,6 +418,8 @@ function clipBound(node: Node, ins: (TensorInfo | undefined)[], i: 1 | 2, requir
 }
 
 export const Clip: CoreOp = {
+  // min and max become kernel attributes: a graph input feeding one is specialised on its value.
+  valueInputs: [1, 2],
   infer(node, ins, ctx) {
     const x = input(node, ins, 0);
     for (const i of [1, 2] as const) {

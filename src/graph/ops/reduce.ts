@@ -1,12 +1,15 @@
 // Reductions (ReduceMean/Sum/Max/Min over a set of axes), Softmax/LogSoftmax over one axis, and
 // LayerNormalization. Core attributes:
-//   Reduce*            axes (number[]; absent or empty = every axis; may be negative), keepdims (default 1)
+//   Reduce*            axes (number[]; absent or empty = every axis; may be negative), keepdims (default 1),
+//                      noop_with_empty_axes (default 0: empty axes reduce every axis; 1: the node is an identity).
+//                      The axes may instead be input 1 (int64, 1-D; ReduceSum-13+, the others 18+), a value
+//                      input: unknown at import when fed at run time, constant when a plan is built.
 //   Softmax/LogSoftmax axis (default -1, may be negative)
 //   LayerNormalization axis (default -1), epsilon (default 1e-5)
 // native() resolves them against the concrete rank (non-negative, sorted).
-import { ShapeError } from '../../errors.js';
+import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, Dim, DType, Node, Shape, TensorInfo } from '../ir.js';
-import { allocArray, canFold, normAxis } from '../values.js';
+import { allocArray, canFold, normAxis, toNumbers } from '../values.js';
 import type { CoreOp, InferContext, NativeNode } from './types.js';
 
 function input(node: Node, ins: (TensorInfo | undefined)[], i: number): TensorInfo {
@@ -29,16 +32,42 @@ function rankOrThrow(node: Node, x: TensorInfo): number {
 
 // ---- reductions ----------------------------------------------------------------------------------
 
-/** The reduced axes, normalised against `rank`, deduplicated and sorted (every axis when none are given). */
-function reduceAxes(node: Node, rank: number): number[] {
+/**
+ * The axes as given (attribute or input 1), before normalisation: undefined when none are given
+ * (every axis), 'unknown' when input 1's value is not known yet.
+ */
+function givenAxes(node: Node, ins: (TensorInfo | undefined)[]): number[] | undefined | 'unknown' {
   const raw = node.attrs['axes'];
   if (raw !== undefined && !(Array.isArray(raw) && raw.every((a) => typeof a === 'number'))) {
     throw new ShapeError(`${node.op}: attribute axes must be a list of integers`);
   }
-  const list = raw as number[] | undefined;
-  if (!list || list.length === 0) return Array.from({ length: rank }, (_, i) => i);
+  if (!node.inputs[1]) return raw as number[] | undefined;
+  if (raw !== undefined) throw new ShapeError(`${node.op}: axes are given both as an attribute and as input 1`);
+  const a = ins[1];
+  if (!a) throw new UnsupportedError(`${node.op}: nothing is known about the axes input ('${node.inputs[1]}')`, [node.op]);
+  if (a.type !== 'int64' && a.type !== 'int32') throw new ShapeError(`${node.op}: the axes input must be int64, not ${a.type}`);
+  if (a.shape && a.shape.length > 1) throw new ShapeError(`${node.op}: the axes input must be 1-D, got shape [${a.shape.join(',')}]`);
+  if (!a.value) return a.shape?.length === 1 && a.shape[0] === 0 ? [] : 'unknown';
+  return toNumbers(a.value);
+}
+
+/**
+ * The reduced axes, normalised against `rank`, deduplicated and sorted: every axis when none (or
+ * empty axes) are given, none (the node is an identity) for empty axes with noop_with_empty_axes=1.
+ */
+function normAxes(node: Node, list: number[] | undefined, rank: number): number[] {
+  if (!list || list.length === 0) {
+    return list && numAttr(node, 'noop_with_empty_axes', 0) !== 0 ? [] : Array.from({ length: rank }, (_, i) => i);
+  }
   const axes = [...new Set(list.map((a) => normAxis(a, rank, `${node.op}: axis`)))];
   return axes.sort((a, b) => a - b);
+}
+
+/** At plan time: the resolved axes, or UnsupportedError when the axes input is computed at run time. */
+function reduceAxes(node: Node, ins: (TensorInfo | undefined)[], rank: number): number[] {
+  const list = givenAxes(node, ins);
+  if (list === 'unknown') throw new UnsupportedError(`${node.op}: the axes input is computed at run time; only constant (or foldable) axes are supported`, [node.op]);
+  return normAxes(node, list, rank);
 }
 
 function reducedShape(shape: Shape, axes: number[], keepdims: boolean): Shape {
@@ -116,21 +145,36 @@ function intLimit(type: DType, high: boolean): number | bigint {
   return bits === 64 ? v : Number(v);
 }
 
+/** A fresh symbol for an output dim inference cannot know (same spelling as the shape family's). */
+function unknownDim(node: Node, axis: number): string {
+  return `${node.outputs[0] || node.name}?${axis}`;
+}
+
 function reduction(kind: Reduction): CoreOp {
   return {
+    valueInputs: [1],
     infer(node, ins, ctx) {
       const x = input(node, ins, 0);
       const keepdims = numAttr(node, 'keepdims', 1) !== 0;
+      const list = givenAxes(node, ins);
       if (!x.shape) return [{ type: x.type, shape: undefined }];
-      const axes = reduceAxes(node, x.shape.length);
+      if (list === 'unknown') {
+        // Axes fed at run time: with keepdims the rank stays (a reduced dim becomes 1, the others stay,
+        // and a 1 stays 1 either way); without, the rank depends on the axes.
+        const shape = keepdims ? x.shape.map((d, i) => (d === 1 ? 1 : unknownDim(node, i))) : undefined;
+        return [{ type: x.type, shape }];
+      }
+      const axes = normAxes(node, list, x.shape.length);
       const shape = reducedShape(x.shape, axes, keepdims);
-      const value = x.value ? foldReduce(kind, x.value, axes, shape as number[], ctx) : undefined;
+      let value: ConstTensor | undefined;
+      if (x.value && axes.length === 0) value = canFold(x.value.dims, ctx.maxFoldElements) ? x.value : undefined;
+      else if (x.value) value = foldReduce(kind, x.value, axes, shape as number[], ctx);
       return [value ? { type: x.type, shape, value } : { type: x.type, shape }];
     },
     native(node, ins): NativeNode {
       const x = input(node, ins, 0);
-      const axes = reduceAxes(node, rankOrThrow(node, x));
-      // A rank-0 input has nothing to reduce: the result is the input.
+      const axes = reduceAxes(node, ins, rankOrThrow(node, x));
+      // A rank-0 input, or empty axes with noop_with_empty_axes=1: the result is the input.
       if (axes.length === 0) return { op: 'Identity', attrs: {}, inputs: [0] };
       return { op: node.op, attrs: { axes, keepdims: numAttr(node, 'keepdims', 1) !== 0 ? 1 : 0 }, inputs: [0] };
     },

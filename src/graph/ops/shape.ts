@@ -1,8 +1,10 @@
 // Shape rules for the shape-manipulation family. Every rule here folds when its inputs are
 // constant and the result is small enough (Shape and Size fold from concrete dims alone), which is
 // what removes the exporters' Shape → Gather → Unsqueeze → Concat → Reshape chains at plan time.
-// Shape-like inputs (Reshape's shape, Slice's starts/ends/axes/steps, ...) stay inputs of the core
-// node; native() turns their constant values into attributes and drops them.
+// Shape-like inputs (Reshape's shape, Slice's starts/ends/axes/steps, Squeeze's axes, ...) stay
+// inputs of the core node and are declared in valueInputs: they may be unknown at import (the
+// rules then give what they can, e.g. the rank), and are constant when a plan is built, where
+// native() turns their values into attributes and drops them.
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, Dim, Node, Shape as Dims, TensorInfo, TypedArray } from '../ir.js';
 import { isConcrete, numelOf } from '../ir.js';
@@ -209,6 +211,7 @@ function reshapeDims(node: Node, input: Dims | undefined, target: number[], allo
 }
 
 export const Reshape: CoreOp = {
+  valueInputs: [1],
   infer(node, [data, shape], ctx) {
     const x = need(node, data, 0, 'data');
     const target = numbersOf(shape);
@@ -239,19 +242,41 @@ export const Flatten: CoreOp = {
   native: () => copyOp(),
 };
 
+/**
+ * The axes of core Squeeze/Unsqueeze: input 1 (opset-13 form; the parsers turn the older attribute
+ * into a constant input). undefined: absent; 'unknown': named but not constant (yet), with its
+ * length when that is known.
+ */
+function axesInput(node: Node, info: TensorInfo | undefined): number[] | undefined | { unknown: number | undefined } {
+  if (node.attrs.axes !== undefined) throw new ShapeError(`${node.op}: axes should be input 1 of the core node, not an attribute`);
+  if (!node.inputs[1]) return undefined;
+  const a = need(node, info, 1, 'axes');
+  if (a.type !== 'int64' && a.type !== 'int32') throw new ShapeError(`${node.op}: axes should be int64, got ${a.type}`);
+  if (a.shape && a.shape.length > 1) throw new ShapeError(`${node.op}: axes should be 1-D, got ${fmt(a.shape)}`);
+  const v = numbersOf(a);
+  if (v) return v;
+  return { unknown: a.shape?.length === 0 ? 1 : vectorLength(a) };
+}
+
 export const Squeeze: CoreOp = {
-  infer(node, [data], ctx) {
+  valueInputs: [1],
+  infer(node, [data, axesI], ctx) {
     const x = need(node, data, 0, 'data');
+    const ax = axesInput(node, axesI);
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
-    const given = intsAttr(node, 'axes');
     let dims: Dim[] | undefined;
-    if (given === undefined) {
-      // Without axes every 1 goes: unknown while some dim is a symbol (it might be 1).
+    if (ax !== undefined && !Array.isArray(ax) && ax.unknown !== 0) {
+      // Axes not known yet: their count gives the rank.
+      const n = ax.unknown;
+      if (n !== undefined && n > r) throw new ShapeError(`Squeeze: ${n} axes for an input of rank ${r}`);
+      dims = n === undefined ? undefined : iota(r - n).map((i) => unknownDim(node, 0, i));
+    } else if (ax === undefined || !Array.isArray(ax) || ax.length === 0) {
+      // Without axes (or with empty axes, as onnxruntime reads them) every 1 goes: unknown while some dim is a symbol (it might be 1).
       dims = x.shape.every((d) => typeof d === 'number') ? x.shape.filter((d) => d !== 1) : undefined;
     } else {
-      const axes = given.map((a) => normAxis(a, r, 'Squeeze: axis'));
-      if (new Set(axes).size !== axes.length) throw new ShapeError(`Squeeze: axes ${fmt(given)} repeat an axis`);
+      const axes = ax.map((a) => normAxis(a, r, 'Squeeze: axis'));
+      if (new Set(axes).size !== axes.length) throw new ShapeError(`Squeeze: axes ${fmt(ax)} repeat an axis`);
       for (const a of axes) {
         const d = x.shape[a]!;
         if (typeof d === 'number' && d !== 1) throw new ShapeError(`Squeeze: dim ${a} of ${fmt(x.shape)} is ${d}, not 1`);
@@ -260,24 +285,37 @@ export const Squeeze: CoreOp = {
     }
     return [{ type: x.type, shape: dims, value: dims && reshaped(x, dims, ctx) }];
   },
-  native: () => copyOp(),
+  native(node, ins) {
+    if (node.inputs[1]) constInput(node, ins[1], 'axes');
+    return copyOp();
+  },
 };
 
 export const Unsqueeze: CoreOp = {
-  infer(node, [data], ctx) {
+  valueInputs: [1],
+  infer(node, [data, axesI], ctx) {
     const x = need(node, data, 0, 'data');
-    const given = intsAttr(node, 'axes');
-    if (!given) throw new ShapeError('Unsqueeze: axes are required');
+    const ax = axesInput(node, axesI);
+    if (ax === undefined) throw new ShapeError('Unsqueeze: axes are required');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
-    const r = x.shape.length + given.length;
-    const axes = given.map((a) => normAxis(a, r, 'Unsqueeze: axis'));
-    if (new Set(axes).size !== axes.length) throw new ShapeError(`Unsqueeze: axes ${fmt(given)} repeat an axis`);
+    if (!Array.isArray(ax)) {
+      // Axes not known yet: the output rank is the input's plus their count; a scalar becomes all 1s.
+      if (ax.unknown === undefined) return [{ type: x.type, shape: undefined }];
+      const rank0 = x.shape.length === 0;
+      return [{ type: x.type, shape: iota(x.shape.length + ax.unknown).map((i) => (rank0 ? 1 : unknownDim(node, 0, i))) }];
+    }
+    const r = x.shape.length + ax.length;
+    const axes = ax.map((a) => normAxis(a, r, 'Unsqueeze: axis'));
+    if (new Set(axes).size !== axes.length) throw new ShapeError(`Unsqueeze: axes ${fmt(ax)} repeat an axis`);
     const dims: Dim[] = [];
     let k = 0;
     for (let i = 0; i < r; i++) dims.push(axes.includes(i) ? 1 : x.shape[k++]!);
     return [{ type: x.type, shape: dims, value: reshaped(x, dims, ctx) }];
   },
-  native: () => copyOp(),
+  native(node, ins) {
+    constInput(node, ins[1], 'axes');
+    return copyOp();
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -412,6 +450,7 @@ function splitSizes(node: Node, dim: Dim, split: TensorInfo | undefined): number
 }
 
 export const Split: CoreOp = {
+  valueInputs: [1],
   infer(node, [data, split], ctx) {
     const x = need(node, data, 0, 'input');
     const n = node.outputs.length;
@@ -487,6 +526,7 @@ function sliceSpec(node: Node, r: number, ins: (TensorInfo | undefined)[]): ({ s
 }
 
 export const Slice: CoreOp = {
+  valueInputs: [1, 2, 3, 4],
   infer(node, ins, ctx) {
     const x = need(node, ins[0], 0, 'data');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
@@ -586,6 +626,7 @@ export const Gather: CoreOp = {
 // Expand, Tile, Pad
 
 export const Expand: CoreOp = {
+  valueInputs: [1],
   infer(node, [input, shape], ctx) {
     const x = need(node, input, 0, 'input');
     const target = numbersOf(shape);
@@ -614,6 +655,7 @@ export const Expand: CoreOp = {
 };
 
 export const Tile: CoreOp = {
+  valueInputs: [1],
   infer(node, [input, repeats], ctx) {
     const x = need(node, input, 0, 'input');
     if (!x.shape) return [{ type: x.type, shape: undefined }];
@@ -677,13 +719,18 @@ function padSource(o: number, d: number, begin: number, mode: PadMode): number {
 }
 
 export const Pad: CoreOp = {
+  valueInputs: [1, 2, 3],
   infer(node, [data, pads, cval, axes], ctx) {
     const x = need(node, data, 0, 'data');
     const mode = padMode(node);
     if (!x.shape) return [{ type: x.type, shape: undefined }];
     const r = x.shape.length;
     const full = fullPads(node, r, pads, axes);
-    if (!full) return [{ type: x.type, shape: x.shape.map((_, i) => unknownDim(node, 0, i)) }];
+    if (!full) {
+      // Pads not known yet: only the axes they apply to (when axes is known) change.
+      const padded = node.inputs[3] ? numbersOf(axes)?.map((a) => normAxis(a, r, 'Pad: axis')) : undefined;
+      return [{ type: x.type, shape: x.shape.map((d, i) => (padded && !padded.includes(i) ? d : unknownDim(node, 0, i))) }];
+    }
     const dims = x.shape.map((d, i) => {
       const add = full[i]! + full[i + r]!;
       if (typeof d !== 'number') return add === 0 ? d : unknownDim(node, 0, i);
@@ -758,6 +805,7 @@ function fillValueOf(node: Node): ConstTensor {
 }
 
 export const ConstantOfShape: CoreOp = {
+  valueInputs: [0],
   infer(node, [input], ctx) {
     const fill = fillValueOf(node);
     const dims = numbersOf(input);
@@ -784,6 +832,7 @@ function scalarOf(node: Node, info: TensorInfo | undefined, index: number, what:
 }
 
 export const Range: CoreOp = {
+  valueInputs: [0, 1, 2],
   infer(node, ins, ctx) {
     const [s, l, d] = ins;
     const type = need(node, s, 0, 'start').type;

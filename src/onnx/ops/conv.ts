@@ -2,7 +2,7 @@
 // lowered ones, BatchNormalization (→ Mul/Add) and GlobalAveragePool (→ ReduceMean).
 import { ModelError } from '../../errors.js';
 import type { Attrs } from '../../graph/ir.js';
-import { fromNumbers, scalarConst, toNumbers } from '../../graph/values.js';
+import { fromNumbers, int64Const, scalarConst, toNumbers } from '../../graph/values.js';
 import type { ParseContext, Parser } from './types.js';
 
 const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
@@ -56,7 +56,25 @@ function convLike(ctx: ParseContext, op: 'Conv' | 'ConvTranspose'): void {
 export const Conv: Parser = (ctx: ParseContext) => convLike(ctx, 'Conv');
 export const ConvTranspose: Parser = (ctx: ParseContext) => convLike(ctx, 'ConvTranspose');
 
-function poolAttrs(ctx: ParseContext): Attrs {
+/**
+ * Refuses an attribute that the operator's version for this opset does not have, unless its value
+ * is `neutral` (the behaviour of the version without it), which some exporters write anyway.
+ */
+function attrSince(ctx: ParseContext, name: string, opset: number, neutral?: number): void {
+  if (ctx.opset >= opset || !ctx.has(name)) return;
+  const v = ctx.node.attrs.get(name);
+  if (neutral !== undefined && (v === neutral || (Array.isArray(v) && v.every((x) => x === neutral)))) return;
+  ctx.unsupported(`attribute '${name}' is not part of ${ctx.node.op} before opset ${opset} (this model uses opset ${ctx.opset})`);
+}
+
+/**
+ * Window attributes of MaxPool/AveragePool with the defaults of the version for this opset:
+ * ceil_mode from opset 10 (both), dilations from 10 (MaxPool) or 19 (AveragePool); before that
+ * the attribute does not exist and the default (floor, no dilation) is the behaviour.
+ */
+function poolAttrs(ctx: ParseContext, dilationsSince: number): Attrs {
+  attrSince(ctx, 'ceil_mode', 10, 0);
+  attrSince(ctx, 'dilations', dilationsSince, 1);
   const kernel = ctx.ints('kernel_shape');
   const s = spatialRank(ctx, kernel, []);
   return {
@@ -69,15 +87,19 @@ function poolAttrs(ctx: ParseContext): Attrs {
   };
 }
 
+/** MaxPool-1 (7), -8 (storage_order, Indices), -10 (ceil_mode, dilations), -11/-12 (same attributes). */
 export const MaxPool: Parser = (ctx: ParseContext) => {
-  const attrs = poolAttrs(ctx);
+  const attrs = poolAttrs(ctx, 10);
+  attrSince(ctx, 'storage_order', 8, 0);
   attrs.storage_order = ctx.int('storage_order', 0);
   const [y = '', indices = ''] = ctx.node.outputs;
+  if (indices && ctx.opset < 8) ctx.unsupported(`the Indices output is not part of MaxPool before opset 8 (this model uses opset ${ctx.opset})`);
   ctx.emit('MaxPool', [ctx.node.inputs[0]!], indices ? [y, indices] : [y], attrs);
 };
 
+/** AveragePool-7 (count_include_pad), -10 (ceil_mode), -11, -19 (dilations). */
 export const AveragePool: Parser = (ctx: ParseContext) => {
-  const attrs = poolAttrs(ctx);
+  const attrs = poolAttrs(ctx, 19);
   attrs.count_include_pad = ctx.int('count_include_pad', 0);
   ctx.emit('AveragePool', [ctx.node.inputs[0]!], [ctx.node.outputs[0]!], attrs);
 };
@@ -92,7 +114,7 @@ export const GlobalAveragePool: Parser = (ctx: ParseContext) => {
 };
 
 /**
- * Inference-mode BatchNormalization: Y = X·s + b with s = scale/sqrt(var+eps), b = B − mean·s,
+ * Inference-mode BatchNormalization (-7 with spatial = 1, -9, -14, -15): Y = X·s + b with s = scale/sqrt(var+eps), b = B − mean·s,
  * s and b shaped [C, 1, …] to broadcast over X. Folded here when the four vectors are constant.
  */
 export const BatchNormalization: Parser = (ctx: ParseContext) => {
@@ -145,11 +167,11 @@ export const BatchNormalization: Parser = (ctx: ParseContext) => {
   let s2 = s;
   let b2 = b;
   if (trailing.length > 0) {
-    const axes = trailing.map((_, i) => i + 1);
+    const axes = ctx.addConstant(int64Const(trailing.map((_, i) => i + 1)), `${ctx.node.name}/axes`);
     s2 = ctx.fresh('s_bc');
     b2 = ctx.fresh('b_bc');
-    ctx.emit('Unsqueeze', [s], [s2], { axes });
-    ctx.emit('Unsqueeze', [b], [b2], { axes });
+    ctx.emit('Unsqueeze', [s, axes], [s2]);
+    ctx.emit('Unsqueeze', [b, axes], [b2]);
   }
   const t = ctx.fresh('scaled');
   ctx.emit('Mul', [x, s2], [t]);

@@ -1,8 +1,9 @@
 // ONNX element-wise operators → core element-wise ops (src/graph/ops/elementwise.ts).
-// Attribute defaults follow the ONNX spec for opsets 11..21 (Clip-6 attributes as well).
-import { ModelError } from '../../errors.js';
+// Attribute defaults follow the ONNX spec for opsets 7..21, and the legacy forms of opsets 1..6
+// (broadcast/axis of the binary operators, Cast-1's type names, Dropout's is_test).
+import { ModelError, ShapeError } from '../../errors.js';
 import { DTYPE_OF_CODE, NATIVE_DTYPES, type DType } from '../../graph/ir.js';
-import { toNumbers } from '../../graph/values.js';
+import { fromNumbers, int64Const, toNumbers } from '../../graph/values.js';
 import type { ParseContext, Parser } from './types.js';
 
 /** The node's inputs after checking their count: `required` must be present, up to `max` in all. */
@@ -30,17 +31,48 @@ function direct(op: string, nInputs: number): Parser {
   };
 }
 
-export const Add: Parser = direct('Add', 2);
-export const Sub: Parser = direct('Sub', 2);
-export const Mul: Parser = direct('Mul', 2);
-export const Div: Parser = direct('Div', 2);
-export const Pow: Parser = direct('Pow', 2);
-export const Equal: Parser = direct('Equal', 2);
-export const Less: Parser = direct('Less', 2);
-export const Greater: Parser = direct('Greater', 2);
-export const And: Parser = direct('And', 2);
-export const Or: Parser = direct('Or', 2);
-export const Xor: Parser = direct('Xor', 2);
+/**
+ * A binary operator with numpy broadcasting (opset 7+). Before opset 7 broadcasting was opt-in:
+ * with broadcast=0 (the default) the shapes must be equal, where numpy broadcasting gives the same
+ * result; with broadcast=1, B broadcasts to A with its dims aligned to A's from `axis` (default:
+ * A's trailing dims, numpy's alignment). Any other alignment is lowered by unsqueezing B's
+ * trailing dims so that numpy broadcasting gives the legacy result.
+ */
+function binary(op: string): Parser {
+  return (ctx: ParseContext) => {
+    const [a, b] = inputsOf(ctx, 2) as [string, string];
+    let b2 = b;
+    if (ctx.opset < 7 && ctx.int('broadcast', 0) !== 0 && ctx.has('axis')) {
+      const ra = ctx.info(a)?.shape?.length;
+      const rb = ctx.info(b)?.shape?.length;
+      if (ra === undefined || rb === undefined) ctx.unsupported('legacy broadcasting with an axis needs the ranks of A and B, which are unknown');
+      const axis = ctx.int('axis');
+      const start = axis < 0 ? axis + ra : axis;
+      if (start < 0 || start + rb > ra) {
+        throw new ShapeError(`${op} node '${ctx.node.name}': B of rank ${rb} does not fit A of rank ${ra} from axis ${axis}`);
+      }
+      const trailing = ra - start - rb;
+      if (trailing > 0) {
+        b2 = ctx.fresh('b_aligned');
+        const axes = Array.from({ length: trailing }, (_, i) => rb + i);
+        ctx.emit('Unsqueeze', [b, ctx.addConstant(int64Const(axes), `${ctx.node.name}/axes`)], [b2]);
+      }
+    }
+    ctx.emit(op, [a, b2], [output(ctx)]);
+  };
+}
+
+export const Add: Parser = binary('Add');
+export const Sub: Parser = binary('Sub');
+export const Mul: Parser = binary('Mul');
+export const Div: Parser = binary('Div');
+export const Pow: Parser = binary('Pow');
+export const Equal: Parser = binary('Equal');
+export const Less: Parser = binary('Less');
+export const Greater: Parser = binary('Greater');
+export const And: Parser = binary('And');
+export const Or: Parser = binary('Or');
+export const Xor: Parser = binary('Xor');
 export const Where: Parser = direct('Where', 3);
 
 export const Sqrt: Parser = direct('Sqrt', 1);
@@ -80,10 +112,24 @@ export const Clip: Parser = (ctx: ParseContext) => {
   ctx.emit('Clip', inputsOf(ctx, 1, 3), [output(ctx)]);
 };
 
+/** Cast-1's `to` names the element type (TensorProto.DataType's names); Cast-6+ gives the code. */
+const CAST_NAMES: Record<string, number> = {
+  FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
+  FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, BFLOAT16: 16,
+};
+
 // Cast: `to` is an ONNX element type code; the core attribute keeps the code.
 export const Cast: Parser = (ctx: ParseContext) => {
   const [x] = inputsOf(ctx, 1);
-  const to = ctx.int('to');
+  const named = ctx.node.attrs.get('to');
+  let to: number;
+  if (typeof named === 'string') {
+    const code = CAST_NAMES[named.toUpperCase()];
+    if (code === undefined) ctx.unsupported(`cast to element type "${named}" is not supported`);
+    to = code;
+  } else {
+    to = ctx.int('to');
+  }
   const type = DTYPE_OF_CODE[to] as DType | undefined;
   if (!type) ctx.unsupported(`cast to element type code ${to} is not supported`);
   if (!NATIVE_DTYPES.includes(type)) ctx.unsupported(`cast to ${type} is not supported`);
@@ -91,12 +137,23 @@ export const Cast: Parser = (ctx: ParseContext) => {
   else ctx.emit('Cast', [x!], [output(ctx)], { to });
 };
 
-// Dropout at inference is the identity. Dropout-12+ has inputs ratio and training_mode: training
-// mode (a constant true with a non-zero ratio, or not constant) would drop, so it is refused; so
-// is a used mask output.
+/** Element types a mask constant can hold. */
+const MASK_TYPES: readonly DType[] = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'];
+
+// Dropout at inference is the identity. Dropout-1/6: attributes is_test (default 0: training)
+// and ratio (default 0.5). Dropout-7+ is always in inference mode, except from 12 on, where the
+// inputs ratio and training_mode decide: training mode (a constant true with a non-zero ratio, or
+// a training_mode computed at run time) would drop at random, so it is refused. The mask output,
+// when used, is all true (nothing dropped) with X's shape: Shape(X) → ConstantOfShape. Before
+// Dropout-10 the mask has X's element type (ones).
 export const Dropout: Parser = (ctx: ParseContext) => {
   const ins = inputsOf(ctx, 1, ctx.opset >= 12 ? 3 : 1);
-  if (ctx.node.outputs[1]) ctx.unsupported('the mask output is not supported');
+  const x = ins[0]!;
+  const y = output(ctx);
+  const mask = ctx.node.outputs[1] ?? '';
+  if (ctx.opset < 7 && ctx.int('is_test', 0) === 0 && ctx.float('ratio', 0.5) !== 0) {
+    ctx.unsupported('training mode (is_test=0, random dropout) is not supported');
+  }
   const training = ins[2] ?? '';
   if (training !== '') {
     const mode = ctx.constant(training);
@@ -107,5 +164,11 @@ export const Dropout: Parser = (ctx: ParseContext) => {
       if (!zero) ctx.unsupported('training mode (random dropout) is not supported');
     }
   }
-  ctx.emit('Identity', [ins[0]!], [output(ctx)]);
+  ctx.emit('Identity', [x], [y]);
+  if (mask === '') return;
+  const type: DType = ctx.opset >= 10 ? 'bool' : ctx.info(x)?.type ?? 'float32';
+  if (!MASK_TYPES.includes(type)) ctx.unsupported(`a mask of element type ${type} is not supported`);
+  const shape = ctx.fresh('shape');
+  ctx.emit('Shape', [x], [shape]);
+  ctx.emit('ConstantOfShape', [shape], [mask], { value: fromNumbers(type, [1], [1]) });
 };

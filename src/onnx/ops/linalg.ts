@@ -3,7 +3,11 @@ import { ModelError } from '../../errors.js';
 import { int64Const } from '../../graph/values.js';
 import type { ParseContext, Parser } from './types.js';
 
-/** Gemm-11+: alpha 1, beta 1, transA 0, transB 0, C optional (the pre-7 `broadcast` attribute is ignored). */
+/**
+ * Gemm: alpha 1, beta 1, transA 0, transB 0; C optional from opset 11. The `broadcast` attribute
+ * of opsets 1–6 is dropped: with broadcast=0, C already has the output's shape (M, N), so the
+ * unidirectional broadcasting of opset 7+ gives the same result either way.
+ */
 export const Gemm: Parser = (ctx: ParseContext) => {
   const { node } = ctx;
   const [a = '', b = '', c = ''] = node.inputs;

@@ -1,6 +1,7 @@
 // ONNX reductions, Softmax/LogSoftmax and LayerNormalization → core ops (src/graph/ops/reduce.ts).
-import { ModelError } from '../../errors.js';
-import { normAxis, toNumbers } from '../../graph/values.js';
+import { ModelError, ShapeError } from '../../errors.js';
+import { DTYPE_CODE, DTYPE_OF_CODE } from '../../graph/ir.js';
+import { normAxis, scalarConst, toNumbers } from '../../graph/values.js';
 import type { ParseContext, Parser } from './types.js';
 
 function io(ctx: ParseContext, max: number): { x: string; y: string; ins: string[] } {
@@ -14,9 +15,12 @@ function io(ctx: ParseContext, max: number): { x: string; y: string; ins: string
 }
 
 /**
- * ReduceMean/Max/Min (axes an input from opset 18; ReduceSum from 13). keepdims defaults to 1.
- * No axes (or empty axes) means every axis, unless noop_with_empty_axes=1 (then: Identity).
- * Core attrs: axes normalised, deduplicated, sorted and non-empty; keepdims 0/1.
+ * ReduceMean/Max/Min (axes an input from opset 18; ReduceSum from 13; attributes in opsets 1–17,
+ * 1–12). keepdims defaults to 1. No axes (or empty axes) means every axis, unless
+ * noop_with_empty_axes=1 (then: Identity). Constant axes become the core attrs: normalised,
+ * deduplicated, sorted and non-empty; keepdims 0/1. An axes input computed at run time (a graph
+ * input, say) stays input 1 of the core node, with keepdims and noop_with_empty_axes: the core op
+ * infers what it can and needs the axes constant when a plan is built.
  */
 function reduce(op: string, axesInputSince: number): Parser {
   return (ctx: ParseContext) => {
@@ -30,7 +34,10 @@ function reduce(op: string, axesInputSince: number): Parser {
       const axesInput = ins[1] ?? '';
       if (axesInput !== '') {
         const c = ctx.constant(axesInput);
-        if (!c) ctx.unsupported('the axes input must be a constant');
+        if (!c) {
+          ctx.emit(op, [x, axesInput], [y], { keepdims, noop_with_empty_axes: noop ? 1 : 0 });
+          return;
+        }
         axes = toNumbers(c);
       }
     } else if (ctx.has('axes')) {
@@ -45,8 +52,8 @@ function reduce(op: string, axesInputSince: number): Parser {
     }
     const shape = ctx.info(x)?.shape;
     if (!shape) {
-      if (!axes) ctx.unsupported('reducing over every axis needs the input rank, which is unknown');
-      ctx.emit(op, [x], [y], { axes, keepdims }); // the shape rule normalises once the rank is known
+      // The shape rule normalises the axes (absent: every axis) once the rank is known.
+      ctx.emit(op, [x], [y], axes ? { axes, keepdims } : { keepdims });
       return;
     }
     const rank = shape.length;
@@ -99,15 +106,80 @@ function softmax(op: 'Softmax' | 'LogSoftmax'): Parser {
 export const Softmax: Parser = softmax('Softmax');
 export const LogSoftmax: Parser = softmax('LogSoftmax');
 
-/** LayerNormalization-17: axis -1, epsilon 1e-5 (stash_type ignored); the Mean/InvStdDev outputs are refused. */
+/**
+ * LayerNormalization-17: axis -1, epsilon 1e-5, stash_type 1 (float32). When only Y is used: the
+ * core LayerNormalization (its kernel computes in float32). When Mean or InvStdDev is used too,
+ * the spec's function is lowered to core ops over the normalised axes [axis, r) (the rank comes
+ * from X's shape):
+ *   XU = Cast(X, stash_type) (only when the types differ)
+ *   Mean = ReduceMean(XU, keepdims=1); D = XU - Mean; Var = ReduceMean(D * D, keepdims=1)
+ *   InvStdDev = Reciprocal(Sqrt(Var + epsilon))
+ *   Y = Cast(D * InvStdDev, X's type) * Scale + B
+ */
 export const LayerNormalization: Parser = (ctx: ParseContext) => {
   const { node } = ctx;
-  if (node.outputs.slice(1).some((o) => o !== '')) ctx.unsupported('only the first output (Y) is supported');
   const [x = '', scale = '', bias = ''] = node.inputs;
-  const y = node.outputs[0] ?? '';
-  if (x === '' || scale === '' || y === '') throw new ModelError(`LayerNormalization node '${node.name}' needs inputs X and Scale and an output`);
-  ctx.emit('LayerNormalization', bias === '' ? [x, scale] : [x, scale, bias], [y], {
-    axis: ctx.int('axis', -1),
-    epsilon: ctx.float('epsilon', 1e-5),
-  });
+  const [y = '', mean = '', invStd = ''] = node.outputs;
+  if (x === '' || scale === '' || (y === '' && mean === '' && invStd === '')) {
+    throw new ModelError(`LayerNormalization node '${node.name}' needs inputs X and Scale and an output`);
+  }
+  const axis = ctx.int('axis', -1);
+  const epsilon = ctx.float('epsilon', 1e-5);
+  if (mean === '' && invStd === '') {
+    ctx.emit('LayerNormalization', bias === '' ? [x, scale] : [x, scale, bias], [y], { axis, epsilon });
+    return;
+  }
+  const info = ctx.info(x);
+  if (!info?.shape) ctx.unsupported('the Mean/InvStdDev outputs need the rank of X, which is unknown');
+  const rank = info.shape.length;
+  const a = normAxis(axis, rank, `LayerNormalization node '${node.name}': axis`);
+  const normalized = info.shape.slice(a);
+  for (const [what, t] of [['Scale', scale], ['B', bias]] as const) {
+    const s = t === '' ? undefined : ctx.info(t)?.shape;
+    if (!s) continue;
+    // Scale and B broadcast to the normalised dims X.shape[axis:].
+    const fits = s.length <= normalized.length && s.every((d, i) => {
+      const n = normalized[normalized.length - s.length + i]!;
+      return d === 1 || d === n || typeof d !== 'number' || typeof n !== 'number';
+    });
+    if (!fits) throw new ShapeError(`LayerNormalization node '${node.name}': ${what} of shape [${s.join(',')}] does not fit the normalised dims [${normalized.join(',')}]`);
+  }
+  const stash = DTYPE_OF_CODE[ctx.int('stash_type', 1)];
+  if (stash !== 'float32' && stash !== 'float64') ctx.unsupported(`stash_type ${ctx.int('stash_type', 1)} is not supported`);
+  const axes = Array.from({ length: rank - a }, (_, i) => a + i);
+  const tmp = (hint: string) => ctx.fresh(hint);
+  let xu = x;
+  if (info.type !== stash) {
+    xu = tmp('xu');
+    ctx.emit('Cast', [x], [xu], { to: DTYPE_CODE[stash] });
+  }
+  const m = mean || tmp('mean');
+  ctx.emit('ReduceMean', [xu], [m], { axes, keepdims: 1 });
+  const d = tmp('d');
+  ctx.emit('Sub', [xu, m], [d]);
+  const dd = tmp('dd');
+  ctx.emit('Mul', [d, d], [dd]);
+  const v = tmp('var');
+  ctx.emit('ReduceMean', [dd], [v], { axes, keepdims: 1 });
+  const ve = tmp('var_eps');
+  ctx.emit('Add', [v, ctx.addConstant(scalarConst(stash, epsilon), `${node.name}/epsilon`)], [ve]);
+  const sd = tmp('std');
+  ctx.emit('Sqrt', [ve], [sd]);
+  const inv = invStd || tmp('inv_std');
+  ctx.emit('Reciprocal', [sd], [inv]);
+  if (y === '') return;
+  let n = tmp('normalized');
+  ctx.emit('Mul', [d, inv], [n]);
+  if (info.type !== stash) {
+    const nt = tmp('normalized_t');
+    ctx.emit('Cast', [n], [nt], { to: DTYPE_CODE[info.type] });
+    n = nt;
+  }
+  if (bias === '') {
+    ctx.emit('Mul', [n, scale], [y]);
+    return;
+  }
+  const scaled = tmp('scaled');
+  ctx.emit('Mul', [n, scale], [scaled]);
+  ctx.emit('Add', [scaled, bias], [y]);
 };
