@@ -95,7 +95,15 @@ export class NativeRunner {
     }
     const inputValues = new Map(valued.map((f) => [f.name, { type: f.type, dims: f.dims, data: f.data } as ConstTensor]));
     const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])), inputValues);
-    const prepared = { compiled: this.engine.compile(plan.plan), outputs: plan.outputs, plan: plan.plan };
+    let compiled: CompiledPlan;
+    try {
+      compiled = this.engine.compile(plan.plan);
+    } catch (e) {
+      // A kernel's supports predicate refused a node that only these shapes/values revealed.
+      if (e instanceof SurrogateError && e.code === 'ERR_UNSUPPORTED') throw new UnsupportedError(e.message);
+      throw e;
+    }
+    const prepared = { compiled, outputs: plan.outputs, plan: plan.plan };
     this.plans.set(key, prepared);
     if (this.plans.size > MAX_CACHED_PLANS) this.plans.delete(this.plans.keys().next().value!);
     return prepared;

@@ -1,7 +1,7 @@
 // Stage 2: shape and type inference (with folding of constant values) over a whole graph.
 // With symbolic input shapes it runs at load; with concrete ones it specialises a plan.
-import { ShapeError } from '../errors.js';
-import type { ConstTensor, Graph, Shape, TensorInfo, ValueTable } from './ir.js';
+import { ShapeError, SurrogateError } from '../errors.js';
+import type { ConstTensor, Graph, Node, Shape, TensorInfo, ValueTable } from './ir.js';
 import { CORE_OPS, type InferContext } from './ops/index.js';
 
 export const DEFAULT_MAX_FOLD = 1 << 16;
@@ -21,22 +21,26 @@ export function inferShapes(
   for (const [name, c] of graph.constants) values.set(name, { type: c.type, shape: c.dims, value: c });
   for (const i of graph.inputs) values.set(i.name, { type: i.type, shape: inputShapes?.get(i.name) ?? i.shape, value: inputValues?.get(i.name) });
   for (const node of graph.nodes) {
-    if (node.unsupported) continue;
-    const op = CORE_OPS.get(node.op);
-    if (!op) continue;
-    const ins = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
-    let outs: TensorInfo[];
-    try {
-      outs = op.infer(node, ins, ctx);
-    } catch (e) {
-      if (e instanceof ShapeError) throw new ShapeError(`${node.op} node '${node.name}': ${e.message}`);
-      throw e;
-    }
-    node.outputs.forEach((o, i) => {
-      if (o !== '' && outs[i]) values.set(o, outs[i]!);
-    });
+    if (!node.unsupported && CORE_OPS.has(node.op)) inferNode(node, values, ctx);
   }
   return values;
+}
+
+/** Runs one node's shape rule and records its outputs in `values`; ShapeErrors name the node (`label`). */
+export function inferNode(node: Node, values: ValueTable, ctx: InferContext, label = `${node.op} node '${node.name}'`): void {
+  const op = CORE_OPS.get(node.op);
+  if (!op) throw new SurrogateError('ERR_INTERNAL', `unknown core operator ${node.op}`);
+  const ins = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
+  let outs: TensorInfo[];
+  try {
+    outs = op.infer(node, ins, ctx);
+  } catch (e) {
+    if (e instanceof ShapeError) throw new ShapeError(`${label}: ${e.message}`);
+    throw e;
+  }
+  node.outputs.forEach((o, i) => {
+    if (o !== '' && outs[i]) values.set(o, outs[i]!);
+  });
 }
 
 /**

@@ -1,9 +1,10 @@
 // ONNX import: protobuf → our graph of core operators. Nodes are parsed in topological order;
 // each parser lowers its ONNX operator to core nodes, whose shape rules run at once so later
 // parsers can ask what their inputs are (type, symbolic shape, constant value).
-import { ModelError, ShapeError, SurrogateError, UnsupportedError } from '../errors.js';
+import { ModelError, SurrogateError, UnsupportedError } from '../errors.js';
 import { CORE_OPS } from '../graph/ops/index.js';
 import type { AttrValue, Attrs, ConstTensor, Graph, Node, TensorInfo, ValueDecl, ValueTable } from '../graph/ir.js';
+import { DEFAULT_MAX_FOLD, inferNode } from '../graph/infer.js';
 import type { InferContext } from '../graph/ops/types.js';
 import { PARSERS, type OnnxNodeView, type ParseContext } from './ops/index.js';
 import { attrFromProto, decodeModel, num, tensorFromProto, typeFromProto, type ExternalDataContext } from './proto.js';
@@ -26,7 +27,6 @@ export interface ImportResult {
   values: ValueTable;
 }
 
-const DEFAULT_FOLD = 1 << 16;
 
 export function importModel(bytes: Uint8Array, options: ImportOptions = {}): ImportResult {
   const model = decodeModel(bytes);
@@ -69,7 +69,7 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     inputs, outputs, nodes: [], constants, opset,
     meta: { producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(), irVersion: num(model.irVersion), opsetImports },
   };
-  const inferCtx: InferContext = { maxFoldElements: options.maxFoldElements ?? DEFAULT_FOLD };
+  const inferCtx: InferContext = { maxFoldElements: options.maxFoldElements ?? DEFAULT_MAX_FOLD };
   let fresh = 0;
   const freshName = (hint: string) => {
     let n: string;
@@ -99,17 +99,8 @@ export function importModel(bytes: Uint8Array, options: ImportOptions = {}): Imp
     else {
       try {
         parser(makeContext(view, opset, values, constants, emitted, freshName, (node) => {
-          const op = CORE_OPS.get(node.op);
-          if (!op) throw new SurrogateError('ERR_INTERNAL', `parser for ${view.op} emitted unknown core op ${node.op}`);
-          const ins = node.inputs.map((n) => (n === '' ? undefined : values.get(n)));
-          let outs: TensorInfo[];
-          try {
-            outs = op.infer(node, ins, inferCtx);
-          } catch (e) {
-            if (e instanceof ShapeError) throw new ShapeError(`${view.op} node '${view.name}': ${e.message}`);
-            throw e;
-          }
-          node.outputs.forEach((o, i) => { if (outs[i]) values.set(o, outs[i]!); });
+          if (!CORE_OPS.has(node.op)) throw new SurrogateError('ERR_INTERNAL', `parser for ${view.op} emitted unknown core op ${node.op}`);
+          inferNode(node, values, inferCtx, `${view.op} node '${view.name}'`);
         }));
       } catch (e) {
         if (!(e instanceof UnsupportedError)) throw e;
