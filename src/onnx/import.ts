@@ -9,7 +9,7 @@ import type { InferContext } from '../graph/ops/types.js';
 import { PARSERS, type OnnxNodeView, type ParseContext } from './ops/index.js';
 import { attrFromProto, decodeModel, num, tensorFromProto, typeFromProto, type ExternalDataContext } from './proto.js';
 
-export const MIN_OPSET = 7;
+export const MIN_OPSET = 1;
 export const MAX_OPSET = 21;
 /** The reason given to a node that is refused only because an input comes from a refused node. */
 export const UPSTREAM_UNSUPPORTED = 'depends on a node that cannot be imported';

@@ -347,7 +347,7 @@ add({ op: 'Conv', variant: '2-D dilations 2 with pads 2', opset: 11, inputs: [F(
 add({ op: 'Conv', variant: '2-D dilations [1,3] strides [2,1]', opset: 11, inputs: [F('x', [1, 2, 9, 12]), Wt('w', [2, 2, 3, 2])], attrs: { dilations: [1, 3], strides: [2, 1] } });
 add({ op: 'Conv', variant: '2-D groups 2', opset: 11, inputs: [F('x', [2, 4, 6, 6]), Wt('w', [6, 2, 3, 3]), Wt('b', [6])], attrs: { group: 2, pads: [1, 1, 1, 1] } });
 add({ op: 'Conv', variant: '2-D groups 3 with 2 output channels per group', opset: 11, inputs: [F('x', [1, 6, 5, 5]), Wt('w', [6, 2, 2, 2])], attrs: { group: 3 } });
-add({ op: 'Conv', variant: '2-D depthwise (group = C = M)', opset: 11, inputs: [F('x', [2, 4, 8, 8], { benchDims: [8, 64, 64, 64] }), Wt('w', [4, 1, 3, 3], { benchDims: [64, 1, 3, 3] }), Wt('b', [4], { benchDims: [64] })], attrs: { group: 4, pads: [1, 1, 1, 1] } });
+add({ op: 'Conv', variant: '2-D depthwise (group = C = M)', opset: 11, inputs: [F('x', [2, 8, 8, 8], { benchDims: [8, 8, 128, 128] }), Wt('w', [8, 1, 3, 3]), Wt('b', [8])], attrs: { group: 8, pads: [1, 1, 1, 1] } });
 add({ op: 'Conv', variant: '2-D depthwise multiplier 2 (M = 2C)', opset: 11, inputs: [F('x', [1, 3, 6, 6]), Wt('w', [6, 1, 3, 3])], attrs: { group: 3, strides: [2, 2], pads: [1, 1, 1, 1] } });
 add({ op: 'Conv', variant: '2-D 1×1 (pointwise)', opset: 11, inputs: [F('x', [2, 8, 5, 5], { benchDims: [8, 64, 64, 64] }), Wt('w', [4, 8, 1, 1], { benchDims: [64, 64, 1, 1] }), Wt('b', [4], { benchDims: [64] })] });
 // 7 with kernel 4, stride 2: 4 outputs, total padding 3 (UPPER: 1 before, 2 after; LOWER: 2 before, 1 after).
@@ -433,10 +433,13 @@ add({ op: 'GlobalAveragePool', variant: 'opset 1 semantics at opset 21', opset: 
 
 // ---- normalisation ---------------------------------------------------------------------------
 
-const bnParams = (c: number, init: boolean): InputSpec[] => [
-  { ...F('scale', [c], { range: [0.5, 1.5] }), init }, { ...F('bias', [c]), init }, { ...F('mean', [c]), init }, { ...F('var', [c], { range: [0.1, 2] }), init },
-];
-add({ op: 'BatchNormalization', variant: 'rank 4, constant parameters', opset: 15, inputs: [F('x', [2, 3, 4, 5], { benchDims: [16, 64, 56, 56] }), ...bnParams(3, true)] });
+const bnParams = (c: number, init: boolean, benchC?: number): InputSpec[] => {
+  const b = benchC ? { benchDims: [benchC] } : {};
+  return [
+    { ...F('scale', [c], { range: [0.5, 1.5], ...b }), init }, { ...F('bias', [c], b), init }, { ...F('mean', [c], b), init }, { ...F('var', [c], { range: [0.1, 2], ...b }), init },
+  ];
+};
+add({ op: 'BatchNormalization', variant: 'rank 4, constant parameters', opset: 15, inputs: [F('x', [2, 3, 4, 5], { benchDims: [16, 64, 56, 56] }), ...bnParams(3, true, 64)] });
 add({ op: 'BatchNormalization', variant: 'rank 3 (1-D conv nets), epsilon 1e-3', opset: 15, inputs: [batch(F('x', [2, 4, 9])), ...bnParams(4, true)], attrs: { epsilon: 1e-3 } });
 add({ op: 'BatchNormalization', variant: 'rank 2 (after Linear)', opset: 15, inputs: [F('x', [5, 6]), ...bnParams(6, true)] });
 add({ op: 'BatchNormalization', variant: 'parameters as graph inputs (run-time)', opset: 15, inputs: [F('x', [2, 3, 4, 4]), ...bnParams(3, false)] });
@@ -618,7 +621,8 @@ add({ op: 'Gather', variant: 'bool data axis 1', opset: 13, inputs: [R('x', 'boo
 add({ op: 'Gather', variant: 'empty indices', opset: 13, inputs: [F('x', [4, 3]), C('i', 'int64', [0], [])] });
 add({ op: 'Gather', variant: 'opset 11', opset: 11, inputs: [F('x', [4, 3]), R('i', 'int64', [2], { range: [0, 3] })] });
 
-add({ op: 'Expand', variant: '[3,1] → [2,3,4]', opset: 13, inputs: [F('x', [3, 1], { benchDims: [256, 1] }), I64('shape', [2, 3, 4])] });
+add({ op: 'Expand', variant: '[3,1] → [2,3,4]', opset: 13, inputs: [F('x', [3, 1]), I64('shape', [2, 3, 4])] });
+add({ op: 'Expand', variant: 'large [256,1] → [64,256,256]', opset: 13, inputs: [F('x', [256, 1]), I64('shape', [64, 256, 256])] });
 add({ op: 'Expand', variant: 'shape of lower rank than input', opset: 13, inputs: [F('x', [2, 1, 4]), I64('shape', [3, 1])] });
 add({ op: 'Expand', variant: 'shape with 1s keeps input dims', opset: 13, inputs: [F('x', [3, 1, 5]), I64('shape', [1, 4, 1])] });
 add({ op: 'Expand', variant: 'scalar input', opset: 13, inputs: [F('x', []), I64('shape', [2, 3])] });

@@ -56,10 +56,11 @@ const available = backends().filter((b) => !b.skip);
 for (const b of backends()) if (b.skip) console.log(`op benchmarks: backend ${b.name} skipped: ${b.skip}`);
 
 for (const c of CASES) {
-  // Which backends can run the case (checked at the test dims, cheaply, when the file is collected).
+  // Which backends can run the case at its bench dims (checked when the file is collected).
+  const built = buildCase(c, caseSeed(SEED, c.name), true);
   const runnable = available.filter((b) => {
     try {
-      const p = prepareNative(b.addon!, buildCase(c, caseSeed(SEED, c.name)), THREADS);
+      const p = prepareNative(b.addon!, built, THREADS);
       if (p.ok) p.runner.dispose();
       else console.log(`op benchmarks: '${c.name}' on ${b.name} left out (${p.skip})`);
       return p.ok;
