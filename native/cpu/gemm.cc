@@ -31,6 +31,7 @@ constexpr int64_t kMC = 96;    // multiple of kMR
 constexpr int64_t kNC = 2016;  // multiple of kNR (8 and 24)
 // Products with at most this many rows (or columns) take the unpacked streaming path.
 constexpr int64_t kSkinny = 4;
+constexpr int64_t kKeepSkinny = int64_t(1) << 18;  // floats of gathered operand kept per thread
 static_assert(kMC % kMR == 0 && kNC % kNR == 0, "blocks must hold whole micro-panels");
 
 #if defined(__GNUC__)
@@ -282,7 +283,9 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     // Gather the small operand (alpha folded in) into R x K rows.
     const bool few_rows = M <= N;
     const int64_t R = few_rows ? M : N;
-    std::vector<float>& buf = skinny_buffer();
+    // Kept per thread when small; a one-off buffer when large, so that no thread keeps it.
+    std::vector<float> one_off;
+    std::vector<float>& buf = R * K <= kKeepSkinny ? skinny_buffer() : one_off;
     if (buf.size() < static_cast<size_t>(R * K)) buf.resize(R * K);
     float* g = buf.data();
     if (few_rows) {  // g[i][k] = op(A)[i][k]

@@ -5,9 +5,10 @@
 //   per axis; count_include_pad = 0 counts the taps inside the real input [0, in).
 //   MaxPool Indices (int64): flat index into the whole input, storage_order 0 (row-major)
 //   ((n * C + c) * H + h) * W + w, storage_order 1 (column-major plane) (n * C + c) * H * W + w * H + h.
+// MaxPool ties keep the first tap in row-major window order; a NaN anywhere in the window makes the
+// output NaN (its index: the first NaN's).
 // Windows with no tap inside the input (only possible with pads >= the window extent): MaxPool
 // gives the lowest float and index -1 (onnxruntime gives the same value), AveragePool gives 0.
-// NaN inputs propagate through MaxPool (the first NaN in the window wins).
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -119,6 +120,56 @@ Geometry geometry(const KernelCall& call, const char* op) {
   return g;
 }
 
+// One plane of MaxPool. Ties keep the first tap in row-major window order; a NaN anywhere in the
+// window makes the output NaN (its index: the first NaN).
+template <bool kWithIndex>
+void maxpool_plane(const float* xp, int64_t plane_base, const Geometry& g, const int64_t* wlo, const int64_t* whi,
+                   bool col_major, float* yp, int64_t* ip) {
+  const int64_t H = g.h.in, W = g.w.in, oH = g.h.out, oW = g.w.out;
+  const int64_t dh = g.h.d, dw = g.w.d;
+  for (int64_t oh = 0; oh < oH; ++oh) {
+    int64_t hlo, hhi;
+    g.h.real_taps(oh, &hlo, &hhi);
+    const int64_t h0 = oh * g.h.s - g.h.pb;
+    for (int64_t ow = 0; ow < oW; ++ow) {
+      const int64_t w0 = ow * g.w.s - g.w.pb;
+      const int64_t tlo = wlo[ow], thi = whi[ow];
+      if (hlo >= hhi || tlo >= thi) {  // no tap inside the input
+        yp[oh * oW + ow] = std::numeric_limits<float>::lowest();
+        if (kWithIndex) ip[oh * oW + ow] = -1;
+        continue;
+      }
+      float best = -std::numeric_limits<float>::infinity();
+      int64_t best_pos = (h0 + hlo * dh) * W + w0 + tlo * dw;  // position within the plane
+      bool nan = false;
+      for (int64_t th = hlo; th < hhi; ++th) {
+        const int64_t row = (h0 + th * dh) * W + w0;
+        for (int64_t tw = tlo; tw < thi; ++tw) {
+          const int64_t pos = row + tw * dw;
+          const float v = xp[pos];
+          const bool greater = v > best;
+          best = greater ? v : best;
+          if (kWithIndex) best_pos = greater ? pos : best_pos;
+          nan |= v != v;
+        }
+      }
+      if (nan) {  // rare: find the first NaN
+        best = std::numeric_limits<float>::quiet_NaN();
+        for (int64_t th = hhi - 1; th >= hlo; --th)
+          for (int64_t tw = thi - 1; tw >= tlo; --tw) {
+            const int64_t pos = (h0 + th * dh) * W + w0 + tw * dw;
+            if (xp[pos] != xp[pos]) best_pos = pos;
+          }
+      }
+      yp[oh * oW + ow] = best;
+      if (kWithIndex) {
+        const int64_t ih = best_pos / W, iw = best_pos % W;
+        ip[oh * oW + ow] = plane_base + (col_major ? iw * H + ih : best_pos);
+      }
+    }
+  }
+}
+
 void run_maxpool(const KernelCall& call) {
   const Geometry g = geometry(call, "MaxPool");
   const int64_t H = g.h.in, W = g.w.in, oH = g.h.out, oW = g.w.out;
@@ -130,40 +181,16 @@ void run_maxpool(const KernelCall& call) {
 
   std::vector<int64_t> wlo(oW), whi(oW);
   for (int64_t ow = 0; ow < oW; ++ow) g.w.real_taps(ow, &wlo[ow], &whi[ow]);
-
-  for (int64_t pl = 0; pl < g.planes; ++pl) {
-    const float* xp = x + pl * H * W;
-    float* yp = y + pl * oH * oW;
-    for (int64_t oh = 0; oh < oH; ++oh) {
-      int64_t hlo, hhi;
-      g.h.real_taps(oh, &hlo, &hhi);
-      const int64_t h0 = oh * g.h.s - g.h.pb;
-      for (int64_t ow = 0; ow < oW; ++ow) {
-        const int64_t w0 = ow * g.w.s - g.w.pb;
-        float best = std::numeric_limits<float>::lowest();
-        int64_t bh = -1, bw = -1;
-        for (int64_t th = hlo; th < hhi; ++th) {
-          const int64_t ih = h0 + th * g.h.d;
-          const float* xr = xp + ih * W;
-          for (int64_t tw = wlo[ow]; tw < whi[ow]; ++tw) {
-            const int64_t iw = w0 + tw * g.w.d;
-            const float v = xr[iw];
-            // The first tap initialises; later ones win when strictly larger (ties keep the first),
-            // and a NaN wins over any number.
-            if (bh < 0 || v > best || (v != v && best == best)) {
-              best = v;
-              bh = ih;
-              bw = iw;
-            }
-          }
-        }
-        yp[oh * oW + ow] = best;
-        if (ind)
-          ind[pl * oH * oW + oh * oW + ow] =
-              bh < 0 ? -1 : pl * H * W + (col_major ? bw * H + bh : bh * W + bw);
-      }
+  call.ctx.parallel_for(g.planes, [&](int64_t p0, int64_t p1) {
+    for (int64_t pl = p0; pl < p1; ++pl) {
+      if (ind)
+        maxpool_plane<true>(x + pl * H * W, pl * H * W, g, wlo.data(), whi.data(), col_major, y + pl * oH * oW,
+                            ind + pl * oH * oW);
+      else
+        maxpool_plane<false>(x + pl * H * W, pl * H * W, g, wlo.data(), whi.data(), col_major, y + pl * oH * oW,
+                             nullptr);
     }
-  }
+  });
 }
 
 void run_avgpool(const KernelCall& call) {
@@ -179,26 +206,28 @@ void run_avgpool(const KernelCall& call) {
     g.w.real_taps(ow, &wlo[ow], &whi[ow]);
     wcount[ow] = include_pad ? g.w.padded_taps(ow) : whi[ow] - wlo[ow];
   }
-  for (int64_t pl = 0; pl < g.planes; ++pl) {
-    const float* xp = x + pl * H * W;
-    float* yp = y + pl * oH * oW;
-    for (int64_t oh = 0; oh < oH; ++oh) {
-      int64_t hlo, hhi;
-      g.h.real_taps(oh, &hlo, &hhi);
-      const int64_t hcount = include_pad ? g.h.padded_taps(oh) : hhi - hlo;
-      const int64_t h0 = oh * g.h.s - g.h.pb;
-      for (int64_t ow = 0; ow < oW; ++ow) {
-        const int64_t w0 = ow * g.w.s - g.w.pb;
-        float sum = 0.f;
-        for (int64_t th = hlo; th < hhi; ++th) {
-          const int64_t row = (h0 + th * g.h.d) * W + w0;  // + tw * dw is inside the row
-          for (int64_t tw = wlo[ow]; tw < whi[ow]; ++tw) sum += xp[row + tw * g.w.d];
+  call.ctx.parallel_for(g.planes, [&](int64_t p0, int64_t p1) {
+    for (int64_t pl = p0; pl < p1; ++pl) {
+      const float* xp = x + pl * H * W;
+      float* yp = y + pl * oH * oW;
+      for (int64_t oh = 0; oh < oH; ++oh) {
+        int64_t hlo, hhi;
+        g.h.real_taps(oh, &hlo, &hhi);
+        const int64_t hcount = include_pad ? g.h.padded_taps(oh) : hhi - hlo;
+        const int64_t h0 = oh * g.h.s - g.h.pb;
+        for (int64_t ow = 0; ow < oW; ++ow) {
+          const int64_t w0 = ow * g.w.s - g.w.pb;
+          float sum = 0.f;
+          for (int64_t th = hlo; th < hhi; ++th) {
+            const int64_t row = (h0 + th * g.h.d) * W + w0;  // + tw * dw is inside the row
+            for (int64_t tw = wlo[ow]; tw < whi[ow]; ++tw) sum += xp[row + tw * g.w.d];
+          }
+          const int64_t count = hcount * wcount[ow];
+          yp[oh * oW + ow] = count > 0 ? sum / static_cast<float>(count) : 0.f;
         }
-        const int64_t count = hcount * wcount[ow];
-        yp[oh * oW + ow] = count > 0 ? sum / static_cast<float>(count) : 0.f;
       }
     }
-  }
+  });
 }
 
 }  // namespace
