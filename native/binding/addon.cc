@@ -79,6 +79,11 @@ srt::Attrs get_attrs(Napi::Env env, Napi::Value v) {
     if (x.IsNumber()) {
       a.kind = srt::Attr::Num;
       a.num = x.As<Napi::Number>().DoubleValue();
+    } else if (x.IsBigInt()) {
+      bool lossless = false;
+      a.kind = srt::Attr::Int;
+      a.int_value = x.As<Napi::BigInt>().Int64Value(&lossless);
+      if (!lossless) throw_js(env, srt::kErrInvalidPlan, "attribute " + k + " does not fit in int64");
     } else if (x.IsString()) {
       a.kind = srt::Attr::Str;
       a.str = x.As<Napi::String>().Utf8Value();
@@ -87,7 +92,7 @@ srt::Attrs get_attrs(Napi::Env env, Napi::Value v) {
       Napi::Array arr = x.As<Napi::Array>();
       for (uint32_t j = 0; j < arr.Length(); ++j) a.nums.push_back(get_number(env, arr.Get(j), "attribute " + k));
     } else {
-      throw_js(env, srt::kErrInvalidPlan, "attribute " + k + " must be a number, number[] or string");
+      throw_js(env, srt::kErrInvalidPlan, "attribute " + k + " must be a number, bigint, number[] or string");
     }
     attrs.set(k, std::move(a));
   }

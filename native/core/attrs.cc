@@ -1,5 +1,8 @@
 #include "attrs.h"
 
+#include <cmath>
+#include <limits>
+
 namespace srt {
 
 const Attr* Attrs::find(const std::string& name) const {
@@ -10,11 +13,23 @@ const Attr* Attrs::find(const std::string& name) const {
 
 int64_t Attrs::i(const std::string& name, int64_t def) const {
   const Attr* a = find(name);
+  if (a && a->kind == Attr::Int) return a->int_value;
   return a && a->kind == Attr::Num ? static_cast<int64_t>(a->num) : def;
+}
+
+int64_t Attrs::exact_i(const std::string& name, int64_t def) const {
+  const Attr* a = find(name);
+  if (!a) return def;
+  if (a->kind == Attr::Int) return a->int_value;
+  if (a->kind != Attr::Num || std::isnan(a->num)) return def;
+  if (a->num >= 9223372036854775807.0) return std::numeric_limits<int64_t>::max();
+  if (a->num <= -9223372036854775808.0) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(a->num);
 }
 
 double Attrs::f(const std::string& name, double def) const {
   const Attr* a = find(name);
+  if (a && a->kind == Attr::Int) return static_cast<double>(a->int_value);
   return a && a->kind == Attr::Num ? a->num : def;
 }
 

@@ -1,6 +1,7 @@
 // Node attributes as the planner hands them over: already resolved (defaults applied, negative
 // axes normalised, auto_pad turned into explicit pads, shape inputs turned into attributes).
-// Numbers are stored as double (JavaScript numbers); i() truncates.
+// Numbers are stored as double (JavaScript numbers); i() truncates. Integers that a double
+// cannot hold exactly (int64 beyond 2^53) arrive as BigInt and are kept exact (kind Int).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -10,8 +11,9 @@
 namespace srt {
 
 struct Attr {
-  enum Kind { Num, Nums, Str } kind = Num;
+  enum Kind { Num, Nums, Str, Int } kind = Num;
   double num = 0;
+  int64_t int_value = 0;  // kind Int
   std::vector<double> nums;
   std::string str;
 };
@@ -20,6 +22,8 @@ class Attrs {
  public:
   void set(std::string name, Attr value) { items_.emplace_back(std::move(name), std::move(value)); }
   bool has(const std::string& name) const { return find(name) != nullptr; }
+  // An integer attribute exactly: an Int as it is, a Num converted with saturation.
+  int64_t exact_i(const std::string& name, int64_t def = 0) const;
   int64_t i(const std::string& name, int64_t def = 0) const;
   double f(const std::string& name, double def = 0) const;
   std::vector<int64_t> ints(const std::string& name) const;   // empty when absent

@@ -61,6 +61,8 @@ export interface OpCase {
   outputs?: OutputSpec[];
   /** A whole graph instead of the single node. */
   nodes?: NodeSpec[];
+  /** The symbolic dims are tied to constants: no second run at other values of them. */
+  fixedDims?: boolean;
   /** Relative L2 tolerance for float outputs (default 1e-6); integer and bool outputs must match exactly. */
   tol?: number;
   /** Why the case is expected to be refused (documented, still reported as a skip when it is). */
@@ -73,6 +75,8 @@ export interface OpCase {
   exact?: (x: number) => number;
   /** The same for a whole output computed in float64 from the feeds (reductions). */
   exact64?: (feeds: Record<string, Tensor>) => ArrayLike<number>;
+  /** The exact int64 result (BigInt arithmetic) of the first output, where onnxruntime-node may not be exact. */
+  exactInt?: (feeds: Record<string, Tensor>) => bigint[];
 }
 
 export const DEFAULT_TOL = 1e-6;
@@ -515,7 +519,7 @@ add({ op: 'Concat', variant: 'axis 1 three inputs', opset: 13, inputs: [F('a', [
 add({ op: 'Concat', variant: 'axis -1', opset: 13, inputs: [F('a', [2, 3, 2], { benchDims: [64, 256, 128] }), F('b', [2, 3, 5], { benchDims: [64, 256, 128] })], attrs: { axis: -1 } });
 add({ op: 'Concat', variant: 'single input', opset: 13, inputs: [F('a', [3, 4])], attrs: { axis: 0 } });
 add({ op: 'Concat', variant: 'with a zero-size input', opset: 13, inputs: [F('a', [2, 0, 3]), F('b', [2, 4, 3])], attrs: { axis: 1 } });
-add({ op: 'Concat', variant: 'input and constant (skip connection with weights)', opset: 13, inputs: [batch(F('a', [2, 3, 4])), Wt('b', [2, 2, 4])], attrs: { axis: 1 }, note: 'constant has batch 2: run at batch 2' });
+add({ op: 'Concat', variant: 'input and constant (skip connection with weights)', opset: 13, inputs: [batch(F('a', [2, 3, 4])), Wt('b', [2, 2, 4])], attrs: { axis: 1 }, fixedDims: true /* the constant has batch 2 */ });
 add({ op: 'Concat', variant: 'symbolic batch along channels', opset: 13, inputs: [batch(F('a', [3, 2, 5])), batch(F('b', [3, 4, 5]))], attrs: { axis: 1 } });
 add({ op: 'Concat', variant: 'along the symbolic batch axis', opset: 13, inputs: [batch(F('a', [3, 5])), F('b', [2, 5])], attrs: { axis: 0 } });
 add({ op: 'Concat', variant: 'int64', opset: 13, inputs: [R('a', 'int64', [2, 3], { range: [-100, 100] }), R('b', 'int64', [2, 2], { range: [-100, 100] })], attrs: { axis: 1 }, outputs: out('int64') });
@@ -707,6 +711,7 @@ add({
   ],
 });
 add({ op: 'Range', variant: 'large float range beyond the folding limit (kernel runs)', opset: 13, inputs: [F('x', [100000]), FS('start', -5), FS('limit', 24995), FS('delta', 0.25)], nodes: [{ op: 'Range', inputs: ['start', 'limit', 'delta'], outputs: ['r'] }, { op: 'Add', inputs: ['x', 'r'], outputs: ['y'] }] });
+add({ op: 'Range', variant: 'large int64 range beyond the folding limit (kernel runs)', opset: 13, inputs: [R('x', 'int64', [70000], { range: [-9, 9] }), C('start', 'int64', [], [-1000]), C('limit', 'int64', [], [209000]), C('delta', 'int64', [], [3])], nodes: [{ op: 'Range', inputs: ['start', 'limit', 'delta'], outputs: ['r'] }, { op: 'Sub', inputs: ['r', 'x'], outputs: ['y'] }], outputs: out('int64') });
 add({ op: 'Range', variant: 'start/limit/delta as graph inputs (run-time)', opset: 13, inputs: [C('start', 'float32', [], [0]), F('limit', [], { range: [5, 5] }), FS('delta', 1)], nodes: [{ op: 'Range', inputs: ['start', 'limit', 'delta'], outputs: ['y'] }], note: 'the output size depends on a run-time value: expected to be declared unsupported' });
 
 // ---- Identity, Dropout -----------------------------------------------------------------------
@@ -725,6 +730,101 @@ add({ op: 'Dropout', variant: 'opset 13 training_mode true with ratio 0', opset:
 add({ op: 'Dropout', variant: 'opset 13 no ratio', opset: 13, inputs: [F('x', [2, 5], { benchDims: [1024, 1024] })] });
 add({ op: 'Dropout', variant: 'opset 13 mask output requested', opset: 13, inputs: [F('x', [2, 5])], outputs: [{ name: 'y', type: 'float32' }, { name: 'mask', type: 'bool' }], note: 'the parser refuses the mask output' });
 add({ op: 'Dropout', variant: 'between two ops', opset: 13, inputs: [F('x', [3, 4])], nodes: [{ op: 'Dropout', inputs: ['x'], outputs: ['d'] }, { op: 'Tanh', inputs: ['d'], outputs: ['y'] }] });
+
+// ---- corners that break kernels: IEEE specials, int64 beyond 2^53, rank 6, aliasing ----------
+
+const BIG = 1n << 60n;
+// x + 2^60 stays exact in int64 (a double would round it); then the op under test.
+// `truth` gives the exact result from xb = x + 2^60 (row-major [3, 4]) in BigInt arithmetic.
+const big = (op: string, variant: string, opset: number, extraInputs: InputSpec[], tail: NodeSpec[], type: TensorType = 'int64', truth?: (xb: bigint[]) => bigint[]): void =>
+  add({
+    op, variant: `int64 beyond 2^53: ${variant}`, opset,
+    inputs: [R('x', 'int64', [3, 4], { range: [-3, 3] }), C('big', 'int64', [], [BIG]), ...extraInputs],
+    nodes: [{ op: 'Add', inputs: ['x', 'big'], outputs: ['xb'] }, ...tail],
+    outputs: [{ name: 'y', type }],
+    exactInt: truth && ((feeds) => truth(Array.from(feeds.x!.data as BigInt64Array, (v) => v + BIG))),
+  });
+const K4 = [BIG - 1n, BIG, BIG + 1n, BIG + 2n];
+const rows = (xb: bigint[]) => [0, 1, 2].map((r) => xb.slice(4 * r, 4 * r + 4));
+big('Add', 'x + 2^60 + 1 (exact)', 14, [C('one', 'int64', [], [1])], [{ op: 'Add', inputs: ['xb', 'one'], outputs: ['y'] }], 'int64', (xb) => xb.map((v) => v + 1n));
+big('Sub', '(x + 2^60) − (2^60 − 1)', 14, [C('c', 'int64', [4], K4)], [{ op: 'Sub', inputs: ['xb', 'c'], outputs: ['y'] }], 'int64', (xb) => xb.map((v, i) => v - K4[i % 4]!));
+big('Equal', 'x + 2^60 == 2^60 + k', 13, [C('c', 'int64', [4], [BIG - 1n, BIG, BIG + 1n, BIG + 2n])], [{ op: 'Equal', inputs: ['xb', 'c'], outputs: ['y'] }], 'bool');
+big('Less', 'x + 2^60 < 2^60 + k', 13, [C('c', 'int64', [4], [BIG - 1n, BIG, BIG + 1n, BIG + 2n])], [{ op: 'Less', inputs: ['xb', 'c'], outputs: ['y'] }], 'bool');
+big('Greater', 'x + 2^60 > 2^60 + k', 13, [C('c', 'int64', [4], [BIG - 1n, BIG, BIG + 1n, BIG + 2n])], [{ op: 'Greater', inputs: ['xb', 'c'], outputs: ['y'] }], 'bool');
+big('Div', '(x + 2^60) / 3', 14, [C('c', 'int64', [], [3])], [{ op: 'Div', inputs: ['xb', 'c'], outputs: ['y'] }], 'int64', (xb) => xb.map((v) => v / 3n));
+big('Mul', '(x + 2^60) × 1 and × -1', 14, [C('c', 'int64', [4], [1, -1, 1, -1])], [{ op: 'Mul', inputs: ['xb', 'c'], outputs: ['y'] }], 'int64', (xb) => xb.map((v, i) => (i % 2 ? -v : v)));
+big('ReduceSum', 'sum of 4 values near 2^60 (no overflow)', 13, [C('q', 'int64', [], [4]), I64('axes', [1])], [{ op: 'Div', inputs: ['xb', 'q'], outputs: ['xq'] }, { op: 'ReduceSum', inputs: ['xq', 'axes'], outputs: ['y'] }], 'int64',
+  (xb) => rows(xb).map((r) => r.reduce((a, v) => a + v / 4n, 0n)));
+big('ReduceMax', 'max', 13, [], [{ op: 'ReduceMax', inputs: ['xb'], outputs: ['y'], attrs: { axes: [1], keepdims: 0 } }], 'int64', (xb) => rows(xb).map((r) => r.reduce((a, v) => (v > a ? v : a))));
+big('ReduceMin', 'min', 13, [], [{ op: 'ReduceMin', inputs: ['xb'], outputs: ['y'], attrs: { axes: [0] } }], 'int64', (xb) => [0, 1, 2, 3].map((j) => [0, 1, 2].map((r) => xb[4 * r + j]!).reduce((a, v) => (v < a ? v : a))));
+big('Clip', 'clip to [2^60 − 1, 2^60 + 1]', 13, [C('lo', 'int64', [], [BIG - 1n]), C('hi', 'int64', [], [BIG + 1n])], [{ op: 'Clip', inputs: ['xb', 'lo', 'hi'], outputs: ['y'] }], 'int64',
+  (xb) => xb.map((v) => (v < BIG - 1n ? BIG - 1n : v > BIG + 1n ? BIG + 1n : v)));
+big('Where', 'select', 16, [R('m', 'bool', [3, 4]), C('c', 'int64', [], [-BIG])], [{ op: 'Where', inputs: ['m', 'xb', 'c'], outputs: ['y'] }]);
+big('Gather', 'gather', 13, [I64('i', [2, 0, -1])], [{ op: 'Gather', inputs: ['xb', 'i'], outputs: ['y'], attrs: { axis: 1 } }]);
+big('Neg', 'negate', 13, [], [{ op: 'Neg', inputs: ['xb'], outputs: ['y'] }], 'int64', (xb) => xb.map((v) => -v));
+big('Abs', 'abs of −(x + 2^60)', 13, [], [{ op: 'Neg', inputs: ['xb'], outputs: ['n'] }, { op: 'Abs', inputs: ['n'], outputs: ['y'] }], 'int64', (xb) => xb);
+big('Cast', 'to float32 (rounds)', 13, [], [{ op: 'Cast', inputs: ['xb'], outputs: ['y'], attrs: { to: 1 } }], 'float32');
+big('Cast', 'to float64', 13, [], [{ op: 'Cast', inputs: ['xb'], outputs: ['y'], attrs: { to: 11 } }], 'float64');
+big('Concat', 'concat with a constant', 13, [C('c', 'int64', [3, 1], [BIG + 7n, -BIG, 9007199254740993n])], [{ op: 'Concat', inputs: ['xb', 'c'], outputs: ['y'], attrs: { axis: 1 } }]);
+big('Pad', 'pad with a big value', 13, [I64('pads', [0, 1, 0, 1]), C('v', 'int64', [], [9007199254740993n])], [{ op: 'Pad', inputs: ['xb', 'pads', 'v'], outputs: ['y'] }], 'int64',
+  (xb) => rows(xb).flatMap((r) => [9007199254740993n, ...r, 9007199254740993n]));
+// limit − start is a multiple of 256 so that onnxruntime's shape inference (in double) agrees.
+add({ op: 'Range', variant: 'int64 beyond 2^53 (start 2^60 + 1, beyond the folding limit)', opset: 13, inputs: [R('x', 'int64', [70144], { range: [-3, 3] }), C('start', 'int64', [], [BIG + 1n]), C('limit', 'int64', [], [BIG + 1n + 70144n]), C('delta', 'int64', [], [1])], nodes: [{ op: 'Range', inputs: ['start', 'limit', 'delta'], outputs: ['r'] }, { op: 'Add', inputs: ['r', 'x'], outputs: ['y'] }], outputs: out('int64') });
+
+add({ op: 'ConstantOfShape', variant: 'int64 value 2^53 + 1 beyond the folding limit (kernel runs)', opset: 13, inputs: [F('x', [300, 300])], nodes: [{ op: 'Shape', inputs: ['x'], outputs: ['s'] }, { op: 'ConstantOfShape', inputs: ['s'], outputs: ['y'], attrs: { value: new Tensor('int64', BigInt64Array.from([9007199254740993n]), [1]) } }], outputs: out('int64') });
+
+// The same values when the graph is all constants and import folds it (JavaScript arithmetic).
+const B1 = BIG + 1n, B53 = 9007199254740993n;
+add({ op: 'Add', variant: 'int64 beyond 2^53, folded: (2^60 + 1) + [0, 1, 2]', opset: 14, inputs: [C('a', 'int64', [], [B1]), I64('b', [0, 1, 2])], nodes: [{ op: 'Add', inputs: ['a', 'b'], outputs: ['y'] }], outputs: out('int64') });
+add({ op: 'Mul', variant: 'int64 beyond 2^53, folded: (2^53 + 1) × [1, -1, 3]', opset: 14, inputs: [C('a', 'int64', [], [B53]), I64('b', [1, -1, 3])], nodes: [{ op: 'Mul', inputs: ['a', 'b'], outputs: ['y'] }], outputs: out('int64') });
+add({ op: 'Range', variant: 'int64 beyond 2^53, folded (start 2^60 + 1)', opset: 13, inputs: [C('start', 'int64', [], [B1]), C('limit', 'int64', [], [B1 + 5n]), C('delta', 'int64', [], [2])], nodes: [{ op: 'Range', inputs: ['start', 'limit', 'delta'], outputs: ['y'] }], outputs: out('int64') });
+add({ op: 'ConstantOfShape', variant: 'int64 value 2^53 + 1, folded', opset: 13, inputs: [I64('shape', [2, 3])], nodes: [{ op: 'ConstantOfShape', inputs: ['shape'], outputs: ['y'], attrs: { value: new Tensor('int64', BigInt64Array.from([B53]), [1]) } }], outputs: out('int64') });
+add({ op: 'Concat', variant: 'int64 beyond 2^53, folded', opset: 13, inputs: [I64('a', [B53, -B53]), I64('b', [B1])], nodes: [{ op: 'Concat', inputs: ['a', 'b'], outputs: ['y'], attrs: { axis: 0 } }], outputs: out('int64') });
+add({ op: 'Gather', variant: 'int64 beyond 2^53, folded', opset: 13, inputs: [I64('a', [B53, -B53, B1]), I64('i', [2, 0])], nodes: [{ op: 'Gather', inputs: ['a', 'i'], outputs: ['y'] }], outputs: out('int64') });
+add({ op: 'Clip', variant: 'int64 beyond 2^53, folded', opset: 13, inputs: [I64('a', [B53 - 2n, B53, B53 + 2n]), C('lo', 'int64', [], [B53 - 1n]), C('hi', 'int64', [], [B53 + 1n])], nodes: [{ op: 'Clip', inputs: ['a', 'lo', 'hi'], outputs: ['y'] }], outputs: out('int64') });
+add({ op: 'Cast', variant: 'int64 2^53 + 1 → float64 → int64, folded (rounds to 2^53)', opset: 13, inputs: [I64('a', [B53])], nodes: [{ op: 'Cast', inputs: ['a'], outputs: ['d'], attrs: { to: 11 } }, { op: 'Cast', inputs: ['d'], outputs: ['y'], attrs: { to: 7 } }], outputs: out('int64') });
+add({ op: 'Div', variant: 'int64 beyond 2^53, folded: (2^60 + 1) / 3', opset: 14, inputs: [C('a', 'int64', [], [B1]), C('b', 'int64', [], [3])], nodes: [{ op: 'Div', inputs: ['a', 'b'], outputs: ['y'] }], outputs: out('int64') });
+add({ op: 'Where', variant: 'int64 beyond 2^53, folded', opset: 16, inputs: [C('c', 'bool', [2], [1, 0]), I64('a', [B53, B53]), I64('b', [-B53, -B53])], nodes: [{ op: 'Where', inputs: ['c', 'a', 'b'], outputs: ['y'] }], outputs: out('int64') });
+add({ op: 'Slice', variant: 'int64 beyond 2^53, folded', opset: 13, inputs: [I64('a', [B53, B1, -B53]), I64('st', [-1]), I64('en', [INT64_MIN]), I64('ax', [0]), I64('sp', [-1])], nodes: [{ op: 'Slice', inputs: ['a', 'st', 'en', 'ax', 'sp'], outputs: ['y'] }], outputs: out('int64') });
+
+// IEEE specials.
+add({ op: 'Div', variant: 'float division by zero (±inf, NaN)', opset: 14, inputs: [F('x', [2, 4], { range: [0.5, 1] }), C('s', 'float32', [4], [1, -1, 0, 1]), C('d', 'float32', [4], [0, 0, 0, -0.5])], nodes: [{ op: 'Mul', inputs: ['x', 's'], outputs: ['n'] }, { op: 'Div', inputs: ['n', 'd'], outputs: ['y'] }] });
+add({ op: 'Pow', variant: 'special values 0^0, 0^-1, 0^2, (-x)^0.5, (-x)^3, x^-2', opset: 15, inputs: [F('x', [2, 6], { range: [0.5, 1] }), C('s', 'float32', [6], [0, 0, 0, -1, -1, 1]), C('e', 'float32', [6], [0, -1, 2, 0.5, 3, -2])], nodes: [{ op: 'Mul', inputs: ['x', 's'], outputs: ['b'] }, { op: 'Pow', inputs: ['b', 'e'], outputs: ['y'] }] });
+add({ op: 'Softmax', variant: 'row of all -inf (0/0: NaN)', opset: 13, inputs: [F('x', [3, 5]), C('m', 'float32', [3, 1], [0, -Infinity, 0])], nodes: [{ op: 'Add', inputs: ['x', 'm'], outputs: ['xm'] }, { op: 'Softmax', inputs: ['xm'], outputs: ['y'] }] });
+add({ op: 'Softmax', variant: 'axis of size 1 (all ones)', opset: 13, inputs: [F('x', [4, 1, 3], { range: [-50, 50] })], attrs: { axis: 1 } });
+add({ op: 'LogSoftmax', variant: 'axis of size 1 (all zeros)', opset: 13, inputs: [F('x', [4, 1, 3], { range: [-50, 50] })], attrs: { axis: 1 } });
+add({ op: 'LayerNormalization', variant: 'constant rows (zero variance: y = B)', opset: 17, inputs: [F('x', [3, 8], { range: [0.5, 0.5] }), Wt('scale', [8]), Wt('bias', [8])] });
+add({ op: 'Relu', variant: 'NaN inputs', opset: 14, inputs: [F('x', [4, 8], { nan: 0.25 })], note: 'ONNX: max(0, NaN) is not specified; onnxruntime keeps NaN' });
+add({ op: 'Sigmoid', variant: 'NaN and ±inf inputs', opset: 13, inputs: [F('x', [2, 4], { range: [0.5, 1] }), C('s', 'float32', [4], [Infinity, -Infinity, NaN, 1])], nodes: [{ op: 'Mul', inputs: ['x', 's'], outputs: ['xs'] }, { op: 'Sigmoid', inputs: ['xs'], outputs: ['y'] }] });
+add({ op: 'Tanh', variant: '±inf inputs', opset: 13, inputs: [F('x', [2, 4], { range: [0.5, 1] }), C('s', 'float32', [4], [Infinity, -Infinity, 0, 1])], nodes: [{ op: 'Mul', inputs: ['x', 's'], outputs: ['xs'] }, { op: 'Tanh', inputs: ['xs'], outputs: ['y'] }] });
+add({ op: 'Softplus', variant: '±inf inputs', opset: 13, inputs: [F('x', [2, 4], { range: [0.5, 1] }), C('s', 'float32', [4], [Infinity, -Infinity, 0, 1])], nodes: [{ op: 'Mul', inputs: ['x', 's'], outputs: ['xs'] }, { op: 'Softplus', inputs: ['xs'], outputs: ['y'] }] });
+add({ op: 'Erf', variant: '±inf inputs', opset: 13, inputs: [F('x', [2, 4], { range: [0.5, 1] }), C('s', 'float32', [4], [Infinity, -Infinity, 0, 1])], nodes: [{ op: 'Mul', inputs: ['x', 's'], outputs: ['xs'] }, { op: 'Erf', inputs: ['xs'], outputs: ['y'] }] });
+add({ op: 'Gelu', variant: '±inf inputs', opset: 20, inputs: [F('x', [2, 4], { range: [0.5, 1] }), C('s', 'float32', [4], [Infinity, -Infinity, 0, 1])], nodes: [{ op: 'Mul', inputs: ['x', 's'], outputs: ['xs'] }, { op: 'Gelu', inputs: ['xs'], outputs: ['y'] }], note: 'gelu(-inf) = -inf·0: NaN in the literal formula; onnxruntime decides' });
+add({ op: 'MaxPool', variant: '-inf inputs', opset: 12, inputs: [F('x', [1, 1, 4, 4]), C('m', 'float32', [4], [-Infinity, 0, 0, -Infinity])], nodes: [{ op: 'Add', inputs: ['x', 'm'], outputs: ['xm'] }, { op: 'MaxPool', inputs: ['xm'], outputs: ['y'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } }] });
+
+// Shapes and strides.
+add({ op: 'Add', variant: 'rank 6 broadcast [2,1,3,1,2,1]⊙[1,2,1,3,1,2]', opset: 14, inputs: [F('a', [2, 1, 3, 1, 2, 1]), F('b', [1, 2, 1, 3, 1, 2])] });
+add({ op: 'Where', variant: 'rank 6 three-way broadcast', opset: 16, inputs: [R('c', 'bool', [2, 1, 1, 2, 1, 3]), F('x', [1, 2, 1, 1, 2, 1]), F('y', [2, 2, 2, 1, 1, 1])], outputs: out('float32', 'z') });
+add({ op: 'Transpose', variant: 'rank 6', opset: 13, inputs: [F('x', [2, 3, 1, 2, 3, 2])], attrs: { perm: [5, 3, 1, 0, 4, 2] } });
+add({ op: 'Transpose', variant: 'odd sizes beyond tiles [33,65,17] perm [2,0,1]', opset: 13, inputs: [F('x', [33, 65, 17])], attrs: { perm: [2, 0, 1] } });
+add({ op: 'Slice', variant: 'rank 4, mixed positive and negative steps', opset: 13, inputs: [F('x', [3, 5, 6, 7]), I64('starts', [-1, 1, 5, 0]), I64('ends', [INT64_MIN, 5, 0, 7]), I64('axes', [0, 1, 2, 3]), I64('steps', [-2, 3, -1, 2])] });
+add({ op: 'Concat', variant: 'ten inputs along axis 0', opset: 13, inputs: Array.from({ length: 10 }, (_, i) => F(`a${i}`, [i % 3 + 1, 4])), attrs: { axis: 0 } });
+add({ op: 'Concat', variant: 'the same input twice', opset: 13, inputs: [F('a', [2, 3])], nodeInputs: ['a', 'a'], attrs: { axis: 1 } });
+add({ op: 'Pad', variant: 'reflect by dim − 1 (the largest allowed)', opset: 13, inputs: [F('x', [3, 4]), I64('pads', [2, 3, 2, 3])], attrs: { mode: 'reflect' } });
+add({ op: 'Reshape', variant: 'allowzero 1 with an empty tensor', opset: 14, inputs: [F('x', [2, 0]), I64('shape', [0, 5])], attrs: { allowzero: 1 } });
+add({ op: 'ReduceSum', variant: 'rank 4 axes [1,3] keepdims 0 (two non-adjacent axes)', opset: 13, inputs: [F('x', [2, 3, 4, 5], { range: [0, 1] }), I64('axes', [1, 3])], attrs: { keepdims: 0 } });
+add({ op: 'ReduceMax', variant: 'rank 4 axes [0,2] keepdims 1', opset: 13, inputs: [F('x', [2, 3, 4, 5])], attrs: { axes: [0, 2] } });
+add({ op: 'MatMul', variant: 'K = 1 (outer product)', opset: 13, inputs: [F('a', [5, 1]), F('b', [1, 6])] });
+add({ op: 'Gemm', variant: 'K = 1 transA', opset: 13, inputs: [F('a', [1, 5]), F('b', [1, 6]), F('c', [6])], attrs: { transA: 1 } });
+add({ op: 'Conv', variant: '1×1 kernel stride 3 (skips inputs)', opset: 11, inputs: [F('x', [1, 2, 7, 8]), Wt('w', [3, 2, 1, 1])], attrs: { strides: [3, 3] } });
+add({ op: 'Conv', variant: 'output 1×1 (kernel = input)', opset: 11, inputs: [F('x', [2, 3, 4, 4]), Wt('w', [5, 3, 4, 4]), Wt('b', [5])] });
+add({ op: 'Conv', variant: '2-D batch 3, groups 2, strides 2, pads, dilation, bias', opset: 11, inputs: [F('x', [3, 4, 11, 10]), Wt('w', [6, 2, 3, 2]), Wt('b', [6])], attrs: { group: 2, strides: [2, 2], pads: [1, 0, 2, 1], dilations: [2, 1] } });
+add({ op: 'ConvTranspose', variant: '2-D strides 2 dilations 2 output_padding 1 groups 2 bias', opset: 11, inputs: [F('x', [2, 4, 3, 4]), Wt('w', [4, 3, 3, 2]), Wt('b', [6])], attrs: { group: 2, strides: [2, 2], dilations: [2, 2], output_padding: [1, 1], pads: [1, 0, 0, 1] } });
+add({ op: 'MaxPool', variant: 'Indices, symbolic batch, ceil_mode, pads', opset: 12, inputs: [batch(F('x', [2, 3, 7, 7]))], attrs: { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1 }, outputs: [{ name: 'y', type: 'float32' }, { name: 'idx', type: 'int64' }] });
+
+// Graph outputs that are also read by another node.
+add({ op: 'Relu', variant: 'output also read by another node (two graph outputs)', opset: 14, inputs: [F('x', [3, 4])], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }, { op: 'Neg', inputs: ['y'], outputs: ['z'] }], outputs: [{ name: 'y', type: 'float32' }, { name: 'z', type: 'float32' }] });
+add({ op: 'Split', variant: 'outputs read by a following Add', opset: 13, inputs: [F('x', [4, 6])], nodes: [{ op: 'Split', inputs: ['x'], outputs: ['p', 'q'], attrs: { axis: 1 } }, { op: 'Add', inputs: ['p', 'q'], outputs: ['y'] }], outputs: [{ name: 'y', type: 'float32' }, { name: 'p', type: 'float32' }] });
 
 // float64 results for the float Sum/Mean reductions (our kernels accumulate in double; onnxruntime
 // sums in float32, so on long reductions the two differ by ~1e-6 and the float64 result decides).

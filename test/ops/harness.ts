@@ -16,6 +16,8 @@ import { buildModel, type NodeSpec } from '../onnx-builder.js';
 import { DEFAULT_TOL, type InputSpec, type OpCase, type OutputSpec } from './cases.js';
 
 export const MEMORY_LIMIT = 1 << 30;
+/** Threads of our engine in the op tests (1, as the brief of these tests says; THREADS=n to stress a threaded build). */
+export const THREADS = Number(process.env.THREADS ?? 1);
 export const GUARD_BYTES = 64;
 const GUARD_FILL = 0xa5;
 const POISON = 0xff;
@@ -76,13 +78,44 @@ export interface BuiltCase {
   bytes: Uint8Array;
   /** Graph inputs (random inputs that are not initializers), by name. */
   feeds: Record<string, Tensor>;
+  /** Feeds for a second run at other values of the symbolic dims (same model), when the case has symbols. */
+  altFeeds?: Record<string, Tensor>;
   seed: number;
+}
+
+/**
+ * Other values for a case's symbolic dims, for a second run of the same runner at new shapes
+ * (a second plan): 'batch' becomes 1 (or 4 when it was 1), any other symbol grows by 3.
+ */
+export function altSymbols(c: OpCase): Map<string, number> | undefined {
+  if (c.fixedDims) return undefined;
+  const m = new Map<string, number>();
+  for (const spec of c.inputs) {
+    if (spec.kind !== 'random' || spec.init || !spec.declared) continue;
+    spec.declared.forEach((d, i) => {
+      if (typeof d !== 'string' || m.has(d)) return;
+      const was = spec.dims[i]!;
+      m.set(d, d === 'batch' ? (was === 1 ? 4 : 1) : was + 3);
+    });
+  }
+  return m.size ? m : undefined;
+}
+
+/** Random feeds for the graph inputs, with symbolic dims bound by `symbols` (else the case's dims). */
+function buildFeeds(c: OpCase, rand: () => number, bench: boolean, symbols?: Map<string, number>): Record<string, Tensor> {
+  const feeds: Record<string, Tensor> = {};
+  for (const spec of c.inputs) {
+    if (spec.kind !== 'random' || spec.init) continue;
+    let dims = bench && spec.benchDims ? spec.benchDims : spec.dims;
+    if (symbols && spec.declared) dims = dims.map((d, i) => (typeof spec.declared![i] === 'string' ? symbols.get(spec.declared![i] as string) ?? d : d));
+    feeds[spec.name] = new Tensor(spec.type, randomData(spec, dims, rand), dims);
+  }
+  return feeds;
 }
 
 /** The case's ONNX model and its feeds, from `seed`; `bench` uses the benchDims. */
 export function buildCase(c: OpCase, seed: number, bench = false): BuiltCase {
-  const rand = rng(seed);
-  const feeds: Record<string, Tensor> = {};
+  const rand = rng(seed); // weights
   const initializers: Record<string, Tensor> = {};
   const graphInputs: { name: string; type: string; shape: (number | string)[] }[] = [];
   for (const spec of c.inputs) {
@@ -91,15 +124,17 @@ export function buildCase(c: OpCase, seed: number, bench = false): BuiltCase {
       continue;
     }
     const dims = bench && spec.benchDims ? spec.benchDims : spec.dims;
-    const t = new Tensor(spec.type, randomData(spec, dims, rand), dims);
     if (spec.init) {
-      initializers[spec.name] = t;
+      initializers[spec.name] = new Tensor(spec.type, randomData(spec, dims, rand), dims);
     } else {
-      feeds[spec.name] = t;
       const declared = spec.declared ? spec.declared.map((d, i) => (typeof d === 'string' ? d : dims[i]!)) : dims;
       graphInputs.push({ name: spec.name, type: spec.type, shape: declared });
     }
   }
+  const feedRand = rng(seed ^ 0x9e3779b9);
+  const feeds = buildFeeds(c, feedRand, bench);
+  const alt = bench ? undefined : altSymbols(c);
+  const altFeeds = alt ? buildFeeds(c, feedRand, false, alt) : undefined;
   const outputs: OutputSpec[] = c.outputs ?? [{ name: 'y', type: 'float32' }];
   const nodes: NodeSpec[] = c.nodes ?? [{ op: c.op, inputs: c.nodeInputs ?? c.inputs.map((i) => i.name), outputs: outputs.map((o) => o.name), attrs: c.attrs }];
   const bytes = buildModel({
@@ -109,7 +144,7 @@ export function buildCase(c: OpCase, seed: number, bench = false): BuiltCase {
     nodes,
     initializers,
   });
-  return { bytes, feeds, seed };
+  return { bytes, feeds, altFeeds, seed };
 }
 
 // ---- backends --------------------------------------------------------------------------------
@@ -150,8 +185,15 @@ export type Prepared =
   | { ok: true; runner: NativeRunner; graph: Graph; feeds: Feed[] }
   | { ok: false; skip: string };
 
+/** Checked feeds for a prepared runner, or why the engine cannot run these shapes. */
+export function nativeFeeds(runner: NativeRunner, feeds: Record<string, Tensor>): { feeds: Feed[] } | { skip: string } {
+  const checked = checkFeeds(runner.graph.inputs as ModelIO[], feeds);
+  const reasons = runner.unsupportedFor(checked.shapes);
+  return reasons.length > 0 ? { skip: `engine: ${[...new Set(reasons)].join('; ')}` } : { feeds: checked.feeds };
+}
+
 /** import → simplify(graph, inferShapes(graph)) → NativeRunner → unsupportedFor(shapes). */
-export function prepareNative(addon: Addon, built: BuiltCase, threads = 1): Prepared {
+export function prepareNative(addon: Addon, built: BuiltCase, threads = THREADS): Prepared {
   let imported;
   try {
     imported = importModel(built.bytes);

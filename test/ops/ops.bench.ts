@@ -14,7 +14,7 @@ const SEED = baseSeed();
 const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 console.log(`op benchmarks: SEED=${SEED}, threads ${THREADS}`);
 
-const OPTIONS = { time: 300, warmupTime: 50, warmupIterations: 3, iterations: 5 };
+const OPTIONS = { time: 200, warmupTime: 20, warmupIterations: 2, iterations: 3 };
 
 /** One case's inputs at bench dims, its onnxruntime session and our runners; only one case is held at a time. */
 interface Live { name: string; built: BuiltCase; session?: Promise<InferenceSession>; runners: Map<string, { runner: NativeRunner; feeds: Feed[] }> }
