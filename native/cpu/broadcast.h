@@ -8,16 +8,19 @@
 //   Walk<2> w = broadcast_walk<2>("Add", Y.dims, {&A.dims, &B.dims});
 //   walk_rows(w, [&](int64_t y_off, const std::array<int64_t, 2>& off, int64_t n) { ... });
 //
-// The inner strides are w.strides[k].back() (0 or 1 for broadcasting).
+// The inner strides are w.strides[k].back() (0 or 1 for broadcasting). copy_walk() moves a whole
+// one-operand walk (Slice, Transpose, Expand).
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
 #include "core/tensor.h"
+#include "cpu/kernel_util.h"
 
 namespace srt {
 namespace cpu {
@@ -126,6 +129,29 @@ Walk<K> broadcast_walk(const char* op, const Dims& out, std::initializer_list<co
   if (k != K) throw Error(kErrInternal, std::string(op) + ": broadcast_walk got the wrong number of inputs");
   simplify(w);
   return w;
+}
+
+// Y = X read through the one-operand walk w, any element type (moved by size): Y is dense over
+// w.shape, operand 0 gives element offsets into X. Rows with inner stride 1 are memcpy, stride 0 a fill.
+inline void copy_walk(const Walk<1>& w, const Tensor& X, Tensor& Y) {
+  const int64_t s = w.strides[0].back();
+  dispatch_size(dtype_size(X.dtype), [&](auto tag) {
+    using T = decltype(tag);
+    const T* x = X.ptr<const T>();
+    T* y = Y.ptr<T>();
+    walk_rows(w, [&](int64_t yo, const std::array<int64_t, 1>& off, int64_t n) {
+      const T* px = x + off[0];
+      T* py = y + yo;
+      if (s == 1) {
+        std::memcpy(py, px, static_cast<size_t>(n) * sizeof(T));
+      } else if (s == 0) {
+        const T v = *px;
+        for (int64_t i = 0; i < n; ++i) py[i] = v;
+      } else {
+        for (int64_t i = 0; i < n; ++i) py[i] = px[i * s];
+      }
+    });
+  });
 }
 
 }  // namespace cpu

@@ -1,6 +1,5 @@
 // Concat along `axis`, any element type (byte copies). X1..Xn agree with Y on every other axis.
 #include <cstdint>
-#include <cstring>
 
 #include "cpu/kernel_util.h"
 
@@ -16,46 +15,16 @@ std::string supports_concat(const NodeSig& s) {
   const int rank = s.out_ranks[0];
   for (size_t i = 0; i < s.in_ranks.size(); ++i)
     if (s.in_ranks[i] != rank) return s.op + ": input " + std::to_string(i) + " has a different rank than the output";
-  const int64_t axis = s.attrs.i("axis", 0);
-  if (axis < 0 || axis >= rank)
-    return s.op + ": axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank);
-  return "";
+  return cpu::require_axis(s, s.attrs.i("axis", 0), rank);
 }
 
 void run_concat(const KernelCall& c) {
   Tensor& Y = cpu::output(c, 0, "Concat");
-  const int64_t axis = c.attrs.i("axis", 0);
-  if (axis < 0 || axis >= Y.rank()) cpu::fail_plan("Concat: axis out of range");
-  const size_t esize = dtype_size(Y.dtype);
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= Y.dims[d];
-  for (int64_t d = axis + 1; d < Y.rank(); ++d) inner *= Y.dims[d];
-  int64_t total = 0;
-  for (size_t i = 0; i < c.in.size(); ++i) {
-    const Tensor& X = cpu::input(c, i, "Concat");
-    bool ok = X.dtype == Y.dtype && X.rank() == Y.rank();
-    for (int64_t d = 0; ok && d < Y.rank(); ++d)
-      if (d != axis && X.dims[d] != Y.dims[d]) ok = false;
-    if (!ok)
-      cpu::fail_plan("Concat: input " + std::to_string(i) + " dims " + cpu::dims_str(X.dims) +
-                     " do not fit the output dims " + cpu::dims_str(Y.dims) + " on axis " + std::to_string(axis));
-    total += X.dims[axis];
-  }
-  if (total != Y.dims[axis])
-    cpu::fail_plan("Concat: the inputs add up to " + std::to_string(total) + " on axis " + std::to_string(axis) +
-                   ", the output has " + std::to_string(Y.dims[axis]));
+  const cpu::AxisBlocks b = cpu::axis_blocks("Concat", Y, c.in, c.attrs.i("axis", 0), "input", "output");
   if (Y.numel() == 0) return;
-  const size_t out_row = static_cast<size_t>(Y.dims[axis] * inner) * esize;
-  size_t col = 0;  // byte offset of this input's block within an output row
-  for (size_t i = 0; i < c.in.size(); ++i) {
-    const Tensor& X = *c.in[i];
-    const size_t block = static_cast<size_t>(X.dims[axis] * inner) * esize;
-    if (block == 0) continue;
-    const uint8_t* src = static_cast<const uint8_t*>(X.data);
-    uint8_t* dst = static_cast<uint8_t*>(Y.data) + col;
-    for (int64_t o = 0; o < outer; ++o) std::memcpy(dst + o * out_row, src + o * block, block);
-    col += block;
-  }
+  for (size_t i = 0; i < c.in.size(); ++i)
+    if (b.block[i] != 0)
+      cpu::copy_rows(static_cast<uint8_t*>(Y.data) + b.offset[i], b.row, c.in[i]->data, b.block[i], b.block[i], b.outer);
 }
 
 }  // namespace

@@ -9,121 +9,40 @@
 #include <vector>
 
 #include "core/kernel.h"
+#include "cpu/conv_common.h"
 #include "cpu/gemm.h"
 
 namespace srt {
 namespace {
 
-// Upper bound on the column buffer, in floats (16 MiB).
-constexpr int64_t kColFloats = int64_t(1) << 22;
-
-std::string check_spatial_attrs(const NodeSig& sig, int s) {
-  const std::vector<int64_t> strides = sig.attrs.ints("strides");
-  const std::vector<int64_t> pads = sig.attrs.ints("pads");
-  const std::vector<int64_t> dilations = sig.attrs.ints("dilations");
-  auto count = [&](const char* name, size_t got, size_t want) {
-    return got == want ? std::string()
-                       : sig.op + ": " + name + " has " + std::to_string(got) + " values, expected " +
-                             std::to_string(want) + " for a rank-" + std::to_string(s + 2) + " input";
-  };
-  std::string why = count("strides", strides.size(), static_cast<size_t>(s));
-  if (why.empty()) why = count("dilations", dilations.size(), static_cast<size_t>(s));
-  if (why.empty()) why = count("pads", pads.size(), static_cast<size_t>(2 * s));
-  if (!why.empty()) return why;
-  for (int64_t v : strides)
-    if (v < 1) return sig.op + ": strides must be positive";
-  for (int64_t v : dilations)
-    if (v < 1) return sig.op + ": dilations must be positive";
-  for (int64_t v : pads)
-    if (v < 0) return sig.op + ": negative pads are not supported";
-  if (sig.attrs.i("group", 1) < 1) return sig.op + ": group must be positive";
-  return "";
-}
-
-std::string supports_conv_transpose(const NodeSig& sig) {
-  if (sig.in_types.size() < 2 || sig.in_types.size() > 3)
-    return "ConvTranspose: expects 2 or 3 inputs, got " + std::to_string(sig.in_types.size());
-  if (sig.out_types.size() != 1) return "ConvTranspose: expects 1 output, got " + std::to_string(sig.out_types.size());
-  std::string why = require_types(sig, {DType::F32});
-  if (why.empty()) why = require_rank(sig, 0, 3, 4);
-  if (!why.empty()) return why;
-  const int r = sig.in_ranks[0];
-  if (sig.in_ranks[1] != r)
-    return "ConvTranspose: weights have rank " + std::to_string(sig.in_ranks[1]) + ", expected " + std::to_string(r);
-  if (sig.in_types.size() == 3 && sig.in_types[2] != DType::Undefined && sig.in_ranks[2] != 1)
-    return "ConvTranspose: bias has rank " + std::to_string(sig.in_ranks[2]) + ", expected 1";
-  if (sig.out_ranks[0] != r)
-    return "ConvTranspose: output has rank " + std::to_string(sig.out_ranks[0]) + ", expected " + std::to_string(r);
-  return check_spatial_attrs(sig, r - 2);
-}
-
-// The 2-D view of a 1-D or 2-D window geometry.
-struct Window {
-  int64_t kh, kw;  // kernel
-  int64_t sh, sw;  // strides
-  int64_t dh, dw;  // dilations
-  int64_t ph, pw;  // begin pads
-};
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
+using cpu::kColFloats;
+using cpu::Window;
 
 // Adds col rows r = (m * kH + kh) * kW + kw, each qn wide and holding input positions
 // [q0, q0 + qn) (flattened ih * W + iw), into the output planes y (channels x oH x oW).
 void col2im(const float* col, int64_t channels, int64_t W, const Window& g, int64_t oH, int64_t oW, int64_t q0,
             int64_t qn, float* y) {
   const float* src = col;
-  for (int64_t m = 0; m < channels; ++m) {
-    float* ym = y + m * oH * oW;
-    for (int64_t kh = 0; kh < g.kh; ++kh) {
-      for (int64_t kw = 0; kw < g.kw; ++kw) {
-        // ow = iw * sw + off is inside [0, oW) exactly for iw in [lo, hi).
-        const int64_t off = kw * g.dw - g.pw;
-        const int64_t lo = off >= 0 ? 0 : ceil_div(-off, g.sw);
-        const int64_t hi = oW - off > 0 ? ceil_div(oW - off, g.sw) : 0;
-        int64_t q = q0, ih = q0 / W, iw = q0 % W;
-        const int64_t end = q0 + qn;
-        while (q < end) {
-          const int64_t seg = std::min(W - iw, end - q);  // positions iw .. iw + seg of input row ih
-          const int64_t oh = ih * g.sh - g.ph + kh * g.dh;
-          if (oh >= 0 && oh < oH) {
-            float* yr = ym + oh * oW;
-            const int64_t a = std::clamp(lo, iw, iw + seg);
-            const int64_t b = std::clamp(hi, a, iw + seg);
-            const float* s = src + (a - iw);
-            if (g.sw == 1) {
-              float* d = yr + a + off;
-              for (int64_t t = 0; t < b - a; ++t) d[t] += s[t];
-            } else {
-              for (int64_t t = a; t < b; ++t) yr[t * g.sw + off] += *s++;
-            }
-          }
-          src += seg;
-          q += seg;
-          ++ih;
-          iw = 0;
-        }
+  // Input row ih, columns [iw, iw + n): [a, b) of them land on output columns t * sw + off of row oh.
+  cpu::for_each_tap_segment(channels, g, W, oW, q0, qn, [&](int64_t m, int64_t oh, int64_t iw, int64_t n, int64_t a,
+                                                            int64_t b, int64_t off) {
+    if (oh >= 0 && oh < oH) {
+      float* yr = y + m * oH * oW + oh * oW;
+      const float* s = src + (a - iw);
+      if (g.sw == 1) {
+        float* d = yr + a + off;
+        for (int64_t t = 0; t < b - a; ++t) d[t] += s[t];
+      } else {
+        for (int64_t t = a; t < b; ++t) yr[t * g.sw + off] += *s++;
       }
     }
-  }
+    src += n;
+  });
 }
 
 void run_conv_transpose(const KernelCall& call) {
-  const Tensor& X = *call.in[0];
-  const Tensor& Wt = *call.in[1];
-  const Tensor* bias = call.in.size() > 2 ? call.in[2] : nullptr;
-  Tensor& Y = *call.out[0];
-  const int s = X.rank() - 2;
-  // Spatial dim i (0 = H, 1 = W) of a tensor; H is 1 for 1-D.
-  auto sp = [s](const Tensor& t, int i) { return s == 2 ? t.dims[2 + i] : (i == 0 ? int64_t(1) : t.dims[2]); };
-  const int64_t N = X.dims[0], C = X.dims[1], H = sp(X, 0), W = sp(X, 1);
+  const auto& [X, Wt, bias, Y, N, C, H, W, oH, oW, group, g] = cpu::conv_call(call);
   const int64_t Mg = Wt.dims[1];
-  const int64_t oH = sp(Y, 0), oW = sp(Y, 1);
-  const int64_t group = call.attrs.i("group", 1);
-  const std::vector<int64_t> st = call.attrs.ints("strides"), pd = call.attrs.ints("pads"),
-                             dl = call.attrs.ints("dilations");
-  const int64_t kh = sp(Wt, 0), kw = sp(Wt, 1);
-  const Window g = s == 2 ? Window{kh, kw, st[0], st[1], dl[0], dl[1], pd[0], pd[1]}
-                          : Window{1, kw, 1, st[0], 1, dl[0], 0, pd[0]};
   const int64_t M = Mg * group;
   if (Y.dims[0] != N || Y.dims[1] != M || group < 1 || C % group != 0 || Wt.dims[0] != C ||
       (bias && bias->numel() != M))
@@ -163,6 +82,6 @@ void run_conv_transpose(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("ConvTranspose", CPU, supports_conv_transpose, run_conv_transpose);
+SRT_KERNEL("ConvTranspose", CPU, cpu::supports_conv_family, run_conv_transpose);
 
 }  // namespace srt

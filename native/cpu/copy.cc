@@ -7,8 +7,7 @@ namespace srt {
 namespace {
 
 std::string supports_copy(const NodeSig& s) {
-  return cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES),
-                           cpu::require_same_types(s, 0, {}, {0}));
+  return cpu::require_unary_any_type(s);
 }
 
 void copy(const KernelCall& c, const char* name) {

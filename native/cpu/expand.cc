@@ -10,8 +10,7 @@ namespace srt {
 namespace {
 
 std::string supports_expand(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES),
-                                    cpu::require_same_types(s, 0, {}, {0}));
+  std::string r = cpu::require_unary_any_type(s);
   if (!r.empty()) return r;
   if (s.in_ranks[0] > s.out_ranks[0]) return "Expand: input rank exceeds the output rank";
   return "";
@@ -22,27 +21,11 @@ void run_expand(const KernelCall& c) {
   Tensor& Y = cpu::output(c, 0, "Expand");
   if (X.dtype != Y.dtype) cpu::fail_plan("Expand: input and output types differ");
   if (Y.numel() == 0) return;
-  const cpu::Walk<1> w = cpu::broadcast_walk<1>("Expand", Y.dims, {&X.dims});
-  const int64_t s = w.strides[0].back();
-  cpu::dispatch_size(dtype_size(X.dtype), [&](auto tag) {
-    using T = decltype(tag);
-    const T* x = X.ptr<const T>();
-    T* y = Y.ptr<T>();
-    cpu::walk_rows(w, [&](int64_t yo, const std::array<int64_t, 1>& off, int64_t n) {
-      T* py = y + yo;
-      if (s == 1) {
-        std::memcpy(py, x + off[0], static_cast<size_t>(n) * sizeof(T));
-      } else {
-        const T v = x[off[0]];
-        for (int64_t i = 0; i < n; ++i) py[i] = v;
-      }
-    });
-  });
+  cpu::copy_walk(cpu::broadcast_walk<1>("Expand", Y.dims, {&X.dims}), X, Y);
 }
 
 std::string supports_tile(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES),
-                                    cpu::require_same_types(s, 0, {}, {0}));
+  std::string r = cpu::require_unary_any_type(s);
   if (!r.empty()) return r;
   if (s.in_ranks[0] != s.out_ranks[0]) return "Tile: input and output ranks differ";
   return "";

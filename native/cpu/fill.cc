@@ -30,7 +30,7 @@ void run_range(const KernelCall& c) {
     case DType::I32:
     case DType::I64: {
       // Integer arithmetic (wrapping) so that large int64 values stay exact.
-      const int64_t s0 = cpu::saturate_cast<int64_t>(start), d = cpu::saturate_cast<int64_t>(delta);
+      const int64_t s0 = c.attrs.exact_i("start", 0), d = c.attrs.exact_i("delta", 1);
       int64_t v = s0;
       if (Y.dtype == DType::I32) {
         int32_t* y = Y.ptr<int32_t>();
@@ -63,7 +63,7 @@ void run_constant_of_shape(const KernelCall& c) {
   switch (Y.dtype) {
     case DType::F32: fill<float>(Y, static_cast<float>(v)); break;
     case DType::I32: fill<int32_t>(Y, cpu::saturate_cast<int32_t>(v)); break;
-    case DType::I64: fill<int64_t>(Y, cpu::saturate_cast<int64_t>(v)); break;
+    case DType::I64: fill<int64_t>(Y, c.attrs.exact_i("value", 0)); break;
     case DType::Bool: fill<uint8_t>(Y, v != 0 ? 1 : 0); break;
     default: cpu::fail_plan(std::string("ConstantOfShape: unsupported type ") + dtype_name(Y.dtype));
   }

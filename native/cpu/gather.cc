@@ -17,10 +17,9 @@ std::string supports_gather(const NodeSig& s) {
     return "Gather: input 1 has unsupported type " + std::string(dtype_name(s.in_types[1])) + ", expected int32 or int64";
   r = cpu::require_same_types(s, 0, {}, {0});
   if (!r.empty()) return r;
-  const int64_t axis = s.attrs.i("axis", 0);
   const int rank = s.in_ranks[0];
-  if (axis < 0 || axis >= rank)
-    return "Gather: axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank);
+  r = cpu::require_axis(s, s.attrs.i("axis", 0), rank);
+  if (!r.empty()) return r;
   if (s.out_ranks[0] != rank - 1 + s.in_ranks[1]) return "Gather: output rank does not match the inputs";
   return "";
 }
@@ -37,9 +36,7 @@ void gather(const Tensor& D, const Tensor& Ix, Tensor& Y, int64_t axis) {
                                         ", " + std::to_string(dim - 1) + "] on axis " + std::to_string(axis));
   }
   if (Y.numel() == 0) return;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= D.dims[d];
-  for (int64_t d = axis + 1; d < D.rank(); ++d) inner *= D.dims[d];
+  const int64_t outer = cpu::dims_product(D.dims, 0, axis), inner = cpu::dims_product(D.dims, axis + 1, D.rank());
   const size_t block = static_cast<size_t>(inner) * dtype_size(D.dtype);
   const uint8_t* src = static_cast<const uint8_t*>(D.data);
   uint8_t* dst = static_cast<uint8_t*>(Y.data);

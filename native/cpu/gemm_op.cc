@@ -4,16 +4,13 @@
 
 #include "core/kernel.h"
 #include "cpu/gemm.h"
+#include "cpu/kernel_util.h"
 
 namespace srt {
 namespace {
 
 std::string supports_gemm(const NodeSig& sig) {
-  if (sig.in_types.size() < 2 || sig.in_types.size() > 3)
-    return "Gemm: expects 2 or 3 inputs, got " + std::to_string(sig.in_types.size());
-  if (sig.out_types.size() != 1) return "Gemm: expects 1 output, got " + std::to_string(sig.out_types.size());
-  std::string why = require_types(sig, {DType::F32});
-  if (why.empty()) why = require_rank(sig, 0, 2, 2);
+  std::string why = cpu::require_f32_2or3_inputs(sig, 2, 2);
   if (why.empty()) why = require_rank(sig, 1, 2, 2);
   if (why.empty() && sig.in_types.size() == 3 && sig.in_types[2] != DType::Undefined) why = require_rank(sig, 2, 0, 2);
   if (why.empty() && sig.out_ranks[0] != 2)

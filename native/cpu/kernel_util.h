@@ -1,5 +1,6 @@
 // Small helpers shared by the CPU kernels of this folder: predicate checks beyond kernel.h,
-// element-type dispatch, saturating conversions and integer arithmetic that wraps instead of UB.
+// run-time plan checks, block copies around an axis (Concat, Split), element-type dispatch,
+// saturating conversions and integer arithmetic that wraps instead of UB.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/kernel.h"
@@ -57,6 +59,20 @@ inline std::string require_out_type(const NodeSig& s, size_t out, DType t) {
   return "";
 }
 
+// "" when output 0 has the rank of input 0 (or either is missing: require_arity reports that).
+inline std::string require_same_rank(const NodeSig& s) {
+  if (!s.in_ranks.empty() && !s.out_ranks.empty() && s.out_ranks[0] != s.in_ranks[0])
+    return s.op + ": output rank differs from the input rank";
+  return "";
+}
+
+// "" when 0 <= axis < rank.
+inline std::string require_axis(const NodeSig& s, int64_t axis, int rank) {
+  if (axis < 0 || axis >= rank)
+    return s.op + ": axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank);
+  return "";
+}
+
 // Chains predicate results: the first non-empty reason wins. Every argument is evaluated, so each
 // check must be safe on a node of the wrong arity (the helpers in this file and kernel.h are).
 template <class... R>
@@ -69,6 +85,23 @@ std::string first_reason(R&&... reasons) {
 // Every native element type, for require_types: require_types(sig, SRT_ANY_TYPES).
 #define SRT_ANY_TYPES \
   { ::srt::DType::F32, ::srt::DType::F64, ::srt::DType::I8, ::srt::DType::U8, ::srt::DType::I32, ::srt::DType::I64, ::srt::DType::Bool }
+
+// "" when the node has one input and one output of the same element type, any native one: the
+// common start of the data-movement kernels' predicates.
+inline std::string require_unary_any_type(const NodeSig& s) {
+  return first_reason(require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES), require_same_types(s, 0, {}, {0}));
+}
+
+// "" when the node has 2 or 3 inputs (the third may be absent) and one output, all float32, and
+// input 0 has a rank in [min_rank, max_rank]: the common start of Gemm's and Conv's predicates.
+inline std::string require_f32_2or3_inputs(const NodeSig& s, int min_rank, int max_rank) {
+  if (s.in_types.size() < 2 || s.in_types.size() > 3)
+    return s.op + ": expects 2 or 3 inputs, got " + std::to_string(s.in_types.size());
+  if (s.out_types.size() != 1) return s.op + ": expects 1 output, got " + std::to_string(s.out_types.size());
+  std::string why = require_types(s, {DType::F32});
+  if (why.empty()) why = require_rank(s, 0, min_rank, max_rank);
+  return why;
+}
 
 // ---- run-time checks -------------------------------------------------------------------------
 
@@ -94,6 +127,64 @@ inline void require_same_numel(const Tensor& x, const Tensor& y, const char* op)
   if (x.numel() != y.numel())
     fail_plan(std::string(op) + ": input dims " + dims_str(x.dims) + " and output dims " + dims_str(y.dims) +
               " have different element counts");
+}
+
+// ---- data movement ---------------------------------------------------------------------------
+
+// Product of d[begin, end): the element count before or after an axis.
+inline int64_t dims_product(const Dims& d, int64_t begin, int64_t end) {
+  int64_t n = 1;
+  for (int64_t i = begin; i < end; ++i) n *= d[i];
+  return n;
+}
+
+// Copies `rows` rows of `bytes` bytes from src (rows src_stride bytes apart) to dst (dst_stride apart).
+inline void copy_rows(void* dst, size_t dst_stride, const void* src, size_t src_stride, size_t bytes, int64_t rows) {
+  uint8_t* d = static_cast<uint8_t*>(dst);
+  const uint8_t* s = static_cast<const uint8_t*>(src);
+  for (int64_t r = 0; r < rows; ++r) std::memcpy(d + r * dst_stride, s + r * src_stride, bytes);
+}
+
+// Concat and Split: `whole` (Concat's output, Split's input) holds its `parts` (Concat's inputs,
+// Split's outputs) side by side along `axis`. Seen as [outer, row], part i is the byte range
+// [offset[i], offset[i] + block[i]) of every row of whole.
+struct AxisBlocks {
+  int64_t outer = 1;           // product of the dims before the axis
+  size_t row = 0;              // bytes of one row of whole (the axis and the dims after it)
+  std::vector<size_t> offset;  // per part: byte offset of its block within a row
+  std::vector<size_t> block;   // per part: bytes of its block
+};
+
+// Checks the plan's tensors (an axis of whole; every part present, of whole's type and rank, with
+// whole's dims off the axis and sizes on it that add up to whole's; ERR_INVALID_PLAN otherwise, with
+// the parts called `part` and whole `whole_name` in the message) and returns their layout.
+template <class TensorPtr>
+AxisBlocks axis_blocks(const char* op, const Tensor& whole, const std::vector<TensorPtr>& parts, int64_t axis,
+                       const char* part, const char* whole_name) {
+  if (axis < 0 || axis >= whole.rank()) fail_plan(std::string(op) + ": axis out of range");
+  const size_t esize = dtype_size(whole.dtype);
+  const int64_t inner = dims_product(whole.dims, axis + 1, whole.rank());
+  AxisBlocks b;
+  b.outer = dims_product(whole.dims, 0, axis);
+  int64_t total = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (!parts[i]) fail_plan(std::string(op) + ": missing " + part + " " + std::to_string(i));
+    const Tensor& P = *parts[i];
+    bool ok = P.dtype == whole.dtype && P.rank() == whole.rank();
+    for (int64_t d = 0; ok && d < whole.rank(); ++d)
+      if (d != axis && P.dims[d] != whole.dims[d]) ok = false;
+    if (!ok)
+      fail_plan(std::string(op) + ": " + part + " " + std::to_string(i) + " dims " + dims_str(P.dims) +
+                " do not fit the " + whole_name + " dims " + dims_str(whole.dims) + " on axis " + std::to_string(axis));
+    b.offset.push_back(static_cast<size_t>(total * inner) * esize);
+    b.block.push_back(static_cast<size_t>(P.dims[axis] * inner) * esize);
+    total += P.dims[axis];
+  }
+  if (total != whole.dims[axis])
+    fail_plan(std::string(op) + ": the " + part + "s add up to " + std::to_string(total) + " on axis " +
+              std::to_string(axis) + ", the " + whole_name + " has " + std::to_string(whole.dims[axis]));
+  b.row = static_cast<size_t>(whole.dims[axis] * inner) * esize;
+  return b;
 }
 
 // ---- element types ---------------------------------------------------------------------------
@@ -153,6 +244,8 @@ T saturate_cast(double v) {
     return static_cast<T>(v);
   }
 }
+
+inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
 
 // Wrapping (two's complement) integer arithmetic; plain arithmetic for floating point.
 template <class T> inline T wrap_add(T a, T b) {

@@ -16,12 +16,7 @@ namespace {
 std::string supports_layernorm(const NodeSig& s) {
   std::string r = cpu::first_reason(cpu::require_arity(s, 2, 3, 1, 3, 2), require_types(s, {DType::F32}));
   if (!r.empty()) return r;
-  const int64_t axis = s.attrs.i("axis", -1);
-  const int rank = s.in_ranks[0];
-  if (axis < 0 || axis >= rank)
-    return s.op + ": axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank);
-  if (s.out_ranks[0] != rank) return s.op + ": output rank differs from the input rank";
-  return "";
+  return cpu::first_reason(cpu::require_axis(s, s.attrs.i("axis", -1), s.in_ranks[0]), cpu::require_same_rank(s));
 }
 
 // Scale or B as a dense [n] vector over dims[axis:]: the tensor itself when it already has n
@@ -61,8 +56,7 @@ void run_layernorm(const KernelCall& c) {
 
   const Dims norm_dims(X.dims.begin() + axis, X.dims.end());
   const int64_t n = numel(norm_dims);
-  int64_t outer = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= X.dims[d];
+  const int64_t outer = cpu::dims_product(X.dims, 0, axis);
 
   // Optional statistics outputs: one value per row.
   Tensor* mean_out = c.out.size() > 1 ? c.out[1] : nullptr;

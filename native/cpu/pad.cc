@@ -24,11 +24,9 @@ Mode parse_mode(const std::string& m) {
 }
 
 std::string supports_pad(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES),
-                                    cpu::require_same_types(s, 0, {}, {0}));
+  std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
   if (!r.empty()) return r;
   const int rank = s.in_ranks[0];
-  if (s.out_ranks[0] != rank) return "Pad: output rank differs from the input rank";
   if (parse_mode(s.attrs.s("mode", "constant")) == Mode::Invalid)
     return "Pad: unsupported mode \"" + s.attrs.s("mode", "constant") + "\"";
   if (static_cast<int>(s.attrs.ints("pads").size()) != 2 * rank)

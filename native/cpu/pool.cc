@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/kernel.h"
+#include "cpu/kernel_util.h"
 
 namespace srt {
 namespace {
@@ -71,7 +72,7 @@ std::string supports_pool(const NodeSig& sig, bool is_max) {
 std::string supports_maxpool(const NodeSig& sig) { return supports_pool(sig, true); }
 std::string supports_avgpool(const NodeSig& sig) { return supports_pool(sig, false); }
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
+using cpu::ceil_div;
 
 // One spatial axis of the pooling geometry.
 struct Axis {

@@ -2,7 +2,6 @@
 // the planner; steps may be negative), any element type. The bounds are checked against X here
 // before anything is read.
 #include <cstdint>
-#include <cstring>
 
 #include "cpu/broadcast.h"
 #include "cpu/kernel_util.h"
@@ -11,11 +10,9 @@ namespace srt {
 namespace {
 
 std::string supports_slice(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES),
-                                    cpu::require_same_types(s, 0, {}, {0}));
+  std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
   if (!r.empty()) return r;
   const int rank = s.in_ranks[0];
-  if (s.out_ranks[0] != rank) return "Slice: output rank differs from the input rank";
   const std::vector<int64_t> starts = s.attrs.ints("starts"), steps = s.attrs.ints("steps");
   if (static_cast<int>(starts.size()) != rank || static_cast<int>(steps.size()) != rank)
     return "Slice: starts and steps need one entry per axis (rank " + std::to_string(rank) + ")";
@@ -46,21 +43,7 @@ void run_slice(const KernelCall& c) {
     w.strides[0][d] = steps[d] * xs[d];
   }
   cpu::simplify(w);
-  const int64_t s = w.strides[0].back();
-  cpu::dispatch_size(dtype_size(X.dtype), [&](auto tag) {
-    using T = decltype(tag);
-    const T* x = X.ptr<const T>();
-    T* y = Y.ptr<T>();
-    cpu::walk_rows(w, [&](int64_t yo, const std::array<int64_t, 1>& off, int64_t n) {
-      const T* px = x + off[0];
-      T* py = y + yo;
-      if (s == 1) {
-        std::memcpy(py, px, static_cast<size_t>(n) * sizeof(T));
-      } else {
-        for (int64_t i = 0; i < n; ++i) py[i] = px[i * s];
-      }
-    });
-  });
+  cpu::copy_walk(w, X, Y);
 }
 
 }  // namespace

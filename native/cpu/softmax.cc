@@ -15,12 +15,7 @@ namespace {
 std::string supports_softmax(const NodeSig& s) {
   std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, {DType::F32}));
   if (!r.empty()) return r;
-  const int64_t axis = s.attrs.i("axis", -1);
-  const int rank = s.in_ranks[0];
-  if (axis < 0 || axis >= rank)
-    return s.op + ": axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank);
-  if (s.out_ranks[0] != rank) return s.op + ": output rank differs from the input rank";
-  return "";
+  return cpu::first_reason(cpu::require_axis(s, s.attrs.i("axis", -1), s.in_ranks[0]), cpu::require_same_rank(s));
 }
 
 template <bool Log>
@@ -32,9 +27,7 @@ void softmax(const KernelCall& c, const char* name) {
   const int64_t axis = c.attrs.i("axis", -1);
   if (axis < 0 || axis >= X.rank()) cpu::fail_plan(std::string(name) + ": axis out of range");
   if (X.numel() == 0) return;
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= X.dims[d];
-  for (int64_t d = axis + 1; d < X.rank(); ++d) inner *= X.dims[d];
+  const int64_t outer = cpu::dims_product(X.dims, 0, axis), inner = cpu::dims_product(X.dims, axis + 1, X.rank());
   const int64_t n = X.dims[axis];
   const float* x = X.ptr<const float>();
   float* y = Y.ptr<float>();

@@ -2,7 +2,6 @@
 // Y is walked in order with X's permuted strides; axes that stay adjacent are merged, and rows that
 // stay contiguous in X become memcpy.
 #include <cstdint>
-#include <cstring>
 
 #include "cpu/broadcast.h"
 #include "cpu/kernel_util.h"
@@ -22,10 +21,8 @@ std::string check_perm(const std::vector<int64_t>& perm, int rank) {
 }
 
 std::string supports_transpose(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, SRT_ANY_TYPES),
-                                    cpu::require_same_types(s, 0, {}, {0}));
+  std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
   if (!r.empty()) return r;
-  if (s.out_ranks[0] != s.in_ranks[0]) return "Transpose: output rank differs from the input rank";
   return check_perm(s.attrs.ints("perm"), s.in_ranks[0]);
 }
 
@@ -47,22 +44,7 @@ void run_transpose(const KernelCall& c) {
   w.strides[0].resize(Y.dims.size());
   for (size_t d = 0; d < perm.size(); ++d) w.strides[0][d] = xs[perm[d]];
   cpu::simplify(w);
-  const int64_t s = w.strides[0].back();
-  const size_t esize = dtype_size(X.dtype);
-  cpu::dispatch_size(esize, [&](auto tag) {
-    using T = decltype(tag);
-    const T* x = X.ptr<const T>();
-    T* y = Y.ptr<T>();
-    cpu::walk_rows(w, [&](int64_t yo, const std::array<int64_t, 1>& off, int64_t n) {
-      const T* px = x + off[0];
-      T* py = y + yo;
-      if (s == 1) {
-        std::memcpy(py, px, static_cast<size_t>(n) * sizeof(T));
-      } else {
-        for (int64_t i = 0; i < n; ++i) py[i] = px[i * s];
-      }
-    });
-  });
+  cpu::copy_walk(w, X, Y);
 }
 
 }  // namespace

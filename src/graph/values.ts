@@ -1,6 +1,6 @@
 // Helpers for constant values and shapes, shared by the shape rules (src/graph/ops) and parsers.
 import { ShapeError } from '../errors.js';
-import type { ConstTensor, Dim, DType, Shape, TensorInfo, TypedArray } from './ir.js';
+import type { ConstTensor, Dim, DType, Node, Shape, TensorInfo, TypedArray } from './ir.js';
 import { numelOf } from './ir.js';
 
 const ARRAY_OF: Partial<Record<DType, new (n: number) => TypedArray>> = {
@@ -127,4 +127,45 @@ export function concreteNumel(shape: Shape | undefined): number | undefined {
     n *= d;
   }
   return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs and attributes of core nodes, for the shape rules (src/graph/ops). They live here, not in
+// the family files, because every export of those files is collected as a core operator.
+
+/** Input i of a node, or ShapeError when it is absent. */
+export function requireInput(node: Node, ins: (TensorInfo | undefined)[], i: number): TensorInfo {
+  const t = ins[i];
+  if (!t) throw new ShapeError(`${node.op}: input ${i} is missing`);
+  return t;
+}
+
+function numberAttr(node: Node, name: string, def: number, should: string): number {
+  const v = node.attrs[name];
+  if (v === undefined) return def;
+  if (typeof v !== 'number') throw new ShapeError(`${node.op}: attribute ${name} ${should}`);
+  return v;
+}
+
+/** A number attribute, `def` when absent; ShapeError when it is not a number. */
+export function numAttr(node: Node, name: string, def: number): number {
+  return numberAttr(node, name, def, 'must be a number');
+}
+
+/** An integer attribute, `def` when absent; ShapeError when it is not a number. */
+export function intAttr(node: Node, name: string, def: number): number {
+  return numberAttr(node, name, def, 'should be an integer');
+}
+
+/** A list-of-integers attribute, undefined when absent; ShapeError when it is not a list of numbers. */
+export function intsAttr(node: Node, name: string): number[] | undefined {
+  const v = node.attrs[name];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw new ShapeError(`${node.op}: attribute ${name} should be a list of integers`);
+  return v as number[];
+}
+
+/** A fresh symbol for dim `axis` of output `output` that inference cannot express in terms of the input's symbols. */
+export function unknownDim(node: Node, output: number, axis: number): string {
+  return `${node.outputs[output] || node.name}?${axis}`;
 }

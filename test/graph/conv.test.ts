@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError, ShapeError, UnsupportedError } from '../../src/errors.js';
-import type { AttrValue, ConstTensor, Node, Shape, TensorInfo } from '../../src/graph/ir.js';
+import type { ConstTensor, Node, Shape, TensorInfo } from '../../src/graph/ir.js';
 import * as convOps from '../../src/graph/ops/conv.js';
 import * as shapeOps from '../../src/graph/ops/shape.js';
 import type { CoreOp } from '../../src/graph/ops/types.js';
 import { fromNumbers, toNumbers } from '../../src/graph/values.js';
 import * as conv from '../../src/onnx/ops/conv.js';
-import type { ParseContext, Parser } from '../../src/onnx/ops/types.js';
+import { parseWith } from './fake-context.js';
 
 const OPS: Record<string, CoreOp> = { ...convOps, ...shapeOps };
 const CTX = { maxFoldElements: 1 << 16 };
@@ -22,51 +22,8 @@ function native(n: Node, ins: (TensorInfo | undefined)[]) {
   return OPS[n.op]!.native!(n, ins, infer(n, ins));
 }
 
-/** A small ParseContext like import's: emitted core nodes of this family run their shape rule at once. */
-function parse(parser: Parser, op: string, inputs: string[], values: Map<string, TensorInfo>, attrs: Record<string, AttrValue> = {}, outputs = ['y'], opset = 17) {
-  const emitted: Node[] = [];
-  let fresh = 0;
-  const get = (name: string, def?: unknown) => {
-    const v = attrs[name];
-    if (v === undefined) {
-      if (def === undefined) throw new ModelError(`missing attribute ${name}`);
-      return def;
-    }
-    return v;
-  };
-  const ctx: ParseContext = {
-    opset,
-    node: { op, domain: '', name: op, inputs, outputs, attrs: new Map(Object.entries(attrs)) },
-    int: (n, d) => get(n, d) as number,
-    float: (n, d) => get(n, d) as number,
-    ints: (n, d) => get(n, d) as number[],
-    floats: (n, d) => get(n, d) as number[],
-    string: (n, d) => get(n, d) as string,
-    tensor: (n) => attrs[n] as ConstTensor | undefined,
-    has: (n) => attrs[n] !== undefined,
-    info: (i) => (i === '' ? undefined : values.get(i)),
-    constant: (i) => (i === '' ? undefined : values.get(i)?.value),
-    setConstant: (o, v) => void values.set(o, c(v)),
-    emit: (o, ins, outs, a = {}) => {
-      const n: Node = { op: o, name: `${op}/${o}`, inputs: ins, outputs: outs, attrs: a };
-      emitted.push(n);
-      const core = OPS[o];
-      // Nodes of the other family (Mul, Add, ...) are only recorded, and so are their users.
-      if (core && ins.every((i) => i === '' || values.has(i))) core.infer(n, ins.map((i) => (i === '' ? undefined : values.get(i))), CTX).forEach((r, k) => values.set(outs[k]!, r));
-    },
-    addConstant: (v, hint = 'c') => {
-      const name = `${hint}#${fresh++}`;
-      values.set(name, c(v));
-      return name;
-    },
-    fresh: (h) => `${h}#${fresh++}`,
-    unsupported: (r) => {
-      throw new UnsupportedError(r);
-    },
-  };
-  parser(ctx);
-  return emitted;
-}
+/** Runs a parser on a fake ParseContext like import's: emitted core nodes of OPS run their shape rule at once. */
+const parse = parseWith(OPS, CTX.maxFoldElements);
 
 describe('Conv shape rule', () => {
   it('computes output sizes with strides, pads and dilations', () => {

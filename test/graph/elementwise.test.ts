@@ -5,7 +5,7 @@ import * as core from '../../src/graph/ops/elementwise.js';
 import type { CoreOp } from '../../src/graph/ops/types.js';
 import { fromNumbers, int64Const, scalarConst, toNumbers } from '../../src/graph/values.js';
 import * as parsers from '../../src/onnx/ops/elementwise.js';
-import type { ParseContext, Parser } from '../../src/onnx/ops/types.js';
+import { parseByName } from './fake-context.js';
 
 // Stand-in for the shape family's Unsqueeze (axes input 1), shape and value, so the legacy
 // broadcast lowering can be followed (other core ops of that family — Shape, ConstantOfShape —
@@ -39,55 +39,8 @@ const f32 = (dims: number[], values: number[]): ConstTensor => fromNumbers('floa
 const I64_MAX = (1n << 63n) - 1n;
 const I64_MIN = -(1n << 63n);
 
-// A ParseContext over a table of known values; emit runs the core shape rules of this family.
-function fakeContext(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
-  const values = new Map(Object.entries(known));
-  const emitted: Node[] = [];
-  const attrMap = new Map(Object.entries(attrs));
-  let k = 0;
-  const get = (name: string, def?: unknown) => {
-    const v = attrMap.get(name);
-    if (v !== undefined) return v;
-    if (def === undefined) throw new ModelError(`missing attribute ${name}`);
-    return def;
-  };
-  const c: ParseContext = {
-    opset,
-    node: { op, domain: '', name: 'n', inputs, outputs, attrs: attrMap },
-    int: get as ParseContext['int'],
-    float: get as ParseContext['float'],
-    ints: get as ParseContext['ints'],
-    floats: get as ParseContext['floats'],
-    string: get as ParseContext['string'],
-    tensor: () => undefined,
-    has: (name) => attrMap.has(name),
-    info: (name) => (name === '' ? undefined : values.get(name)),
-    constant: (name) => (name === '' ? undefined : values.get(name)?.value),
-    setConstant: (name, v) => void values.set(name, val(v)),
-    emit(o, ins, outs, a = {}) {
-      const n: Node = { op: o, name: `n${emitted.length}`, inputs: ins, outputs: outs, attrs: a };
-      emitted.push(n);
-      const rule = CORE[o];
-      if (rule) rule.infer(n, ins.map((i) => (i === '' ? undefined : values.get(i))), ctx).forEach((t, i) => values.set(outs[i]!, t));
-    },
-    addConstant(v, hint = 'c') {
-      const name = `${hint}#${k++}`;
-      values.set(name, val(v));
-      return name;
-    },
-    fresh: (hint) => `${hint}#${k++}`,
-    unsupported(reason): never {
-      throw new UnsupportedError(reason, [op]);
-    },
-  };
-  return { ctx: c, emitted, values };
-}
-
-function parse(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
-  const f = fakeContext(op, opset, inputs, outputs, attrs, known);
-  ((parsers as unknown as Record<string, Parser>)[op]!)(f.ctx);
-  return f;
-}
+// Runs the parser of `op` on a fake ParseContext over `known`: emitted nodes run the shape rules of CORE.
+const parse = parseByName(parsers, CORE, ctx.maxFoldElements);
 
 describe('broadcasting shape rules', () => {
   it('broadcasts symbolic dims', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ModelError, ShapeError, UnsupportedError } from '../../src/errors.js';
+import { ShapeError, UnsupportedError } from '../../src/errors.js';
 import type { AttrValue, ConstTensor, Node, TensorInfo } from '../../src/graph/ir.js';
 import * as core from '../../src/graph/ops/linalg.js';
 import type { CoreOp } from '../../src/graph/ops/types.js';
 import { fromNumbers, toNumbers } from '../../src/graph/values.js';
 import * as parsers from '../../src/onnx/ops/linalg.js';
-import type { ParseContext, Parser } from '../../src/onnx/ops/types.js';
+import { parseByName } from './fake-context.js';
 
 const ctx = { maxFoldElements: 1000 };
 const sym = (type: TensorInfo['type'], shape: TensorInfo['shape']): TensorInfo => ({ type, shape });
@@ -34,54 +34,8 @@ const SHAPE_STANDINS: Record<string, CoreOp> = {
 };
 const CORE = { ...core, ...SHAPE_STANDINS } as unknown as Record<string, CoreOp>;
 
-function fakeContext(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
-  const values = new Map(Object.entries(known));
-  const emitted: Node[] = [];
-  const attrMap = new Map(Object.entries(attrs));
-  let k = 0;
-  const get = (name: string, def?: unknown) => {
-    const v = attrMap.get(name);
-    if (v !== undefined) return v;
-    if (def === undefined) throw new ModelError(`missing attribute ${name}`);
-    return def;
-  };
-  const c: ParseContext = {
-    opset,
-    node: { op, domain: '', name: 'n', inputs, outputs, attrs: attrMap },
-    int: get as ParseContext['int'],
-    float: get as ParseContext['float'],
-    ints: get as ParseContext['ints'],
-    floats: get as ParseContext['floats'],
-    string: get as ParseContext['string'],
-    tensor: () => undefined,
-    has: (name) => attrMap.has(name),
-    info: (name) => (name === '' ? undefined : values.get(name)),
-    constant: (name) => (name === '' ? undefined : values.get(name)?.value),
-    setConstant: (name, v) => void values.set(name, val(v)),
-    emit(o, ins, outs, a = {}) {
-      const n: Node = { op: o, name: `n${emitted.length}`, inputs: ins, outputs: outs, attrs: a };
-      emitted.push(n);
-      const rule = CORE[o];
-      if (rule) rule.infer(n, ins.map((i) => (i === '' ? undefined : values.get(i))), ctx).forEach((t, i) => values.set(outs[i]!, t));
-    },
-    addConstant(v, hint = 'c') {
-      const name = `${hint}#${k++}`;
-      values.set(name, val(v));
-      return name;
-    },
-    fresh: (hint) => `${hint}#${k++}`,
-    unsupported(reason): never {
-      throw new UnsupportedError(reason, [op]);
-    },
-  };
-  return { ctx: c, emitted, values };
-}
-
-function parse(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
-  const f = fakeContext(op, opset, inputs, outputs, attrs, known);
-  ((parsers as unknown as Record<string, Parser>)[op]!)(f.ctx);
-  return f;
-}
+// Runs the parser of `op` on a fake ParseContext over `known`: emitted nodes run the shape rules of CORE.
+const parse = parseByName(parsers, CORE, ctx.maxFoldElements);
 
 const mm = (inputs = ['a', 'b']): Node => ({ op: 'MatMul', name: 'mm', inputs, outputs: ['y'], attrs: {} });
 const gemm = (attrs: Record<string, AttrValue>, inputs = ['a', 'b', 'c']): Node => ({ op: 'Gemm', name: 'g', inputs, outputs: ['y'], attrs });

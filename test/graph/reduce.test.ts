@@ -6,7 +6,7 @@ import * as core from '../../src/graph/ops/reduce.js';
 import type { CoreOp } from '../../src/graph/ops/types.js';
 import { fromNumbers, int64Const } from '../../src/graph/values.js';
 import * as parsers from '../../src/onnx/ops/reduce.js';
-import type { ParseContext, Parser } from '../../src/onnx/ops/types.js';
+import { parseByName } from './fake-context.js';
 
 // Stand-in for the shape family's Flatten (shape only), so the legacy Softmax lowering can be followed.
 const Flatten: CoreOp = {
@@ -24,56 +24,9 @@ const sym = (type: TensorInfo['type'], shape: TensorInfo['shape']): TensorInfo =
 const val = (c: ConstTensor): TensorInfo => ({ type: c.type, shape: c.dims, value: c });
 const i64 = (dims: number[], values: bigint[]): ConstTensor => ({ type: 'int64', dims, data: BigInt64Array.from(values) });
 
-// A ParseContext over a table of known values; emit runs the core shape rules of this family
-// (other core ops — Flatten, Shape, Reshape — are only recorded).
-function fakeContext(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
-  const values = new Map(Object.entries(known));
-  const emitted: Node[] = [];
-  const attrMap = new Map(Object.entries(attrs));
-  let k = 0;
-  const get = (name: string, def?: unknown) => {
-    const v = attrMap.get(name);
-    if (v !== undefined) return v;
-    if (def === undefined) throw new ModelError(`missing attribute ${name}`);
-    return def;
-  };
-  const c: ParseContext = {
-    opset,
-    node: { op, domain: '', name: 'n', inputs, outputs, attrs: attrMap },
-    int: get as ParseContext['int'],
-    float: get as ParseContext['float'],
-    ints: get as ParseContext['ints'],
-    floats: get as ParseContext['floats'],
-    string: get as ParseContext['string'],
-    tensor: () => undefined,
-    has: (name) => attrMap.has(name),
-    info: (name) => (name === '' ? undefined : values.get(name)),
-    constant: (name) => (name === '' ? undefined : values.get(name)?.value),
-    setConstant: (name, v) => void values.set(name, val(v)),
-    emit(o, ins, outs, a = {}) {
-      const n: Node = { op: o, name: `n${emitted.length}`, inputs: ins, outputs: outs, attrs: a };
-      emitted.push(n);
-      const rule = CORE[o];
-      if (rule) rule.infer(n, ins.map((i) => (i === '' ? undefined : values.get(i))), ctx).forEach((t, i) => values.set(outs[i]!, t));
-    },
-    addConstant(v, hint = 'c') {
-      const name = `${hint}#${k++}`;
-      values.set(name, val(v));
-      return name;
-    },
-    fresh: (hint) => `${hint}#${k++}`,
-    unsupported(reason): never {
-      throw new UnsupportedError(reason, [op]);
-    },
-  };
-  return { ctx: c, emitted, values };
-}
-
-function parse(op: string, opset: number, inputs: string[], outputs: string[], attrs: Record<string, AttrValue>, known: Record<string, TensorInfo>) {
-  const f = fakeContext(op, opset, inputs, outputs, attrs, known);
-  ((parsers as unknown as Record<string, Parser>)[op]!)(f.ctx);
-  return f;
-}
+// Runs the parser of `op` on a fake ParseContext over `known`: emitted nodes run the shape rules of CORE
+// (other core ops — Shape, Reshape — are only recorded).
+const parse = parseByName(parsers, CORE, ctx.maxFoldElements);
 
 const X = { x: sym('float32', ['batch', 8, 4]) };
 

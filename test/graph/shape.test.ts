@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError, ShapeError, UnsupportedError } from '../../src/errors.js';
-import type { AttrValue, ConstTensor, Graph, Node, Shape, TensorInfo } from '../../src/graph/ir.js';
+import type { ConstTensor, Graph, Node, Shape, TensorInfo } from '../../src/graph/ir.js';
 import { inferShapes, valueInputsOf } from '../../src/graph/infer.js';
 import * as shapeOps from '../../src/graph/ops/shape.js';
 import type { CoreOp } from '../../src/graph/ops/types.js';
 import { fromNumbers, int64Const, scalarConst, toNumbers } from '../../src/graph/values.js';
 import * as shape from '../../src/onnx/ops/shape.js';
-import type { ParseContext, Parser } from '../../src/onnx/ops/types.js';
+import { parseWith } from './fake-context.js';
 
 const OPS: Record<string, CoreOp> = { ...shapeOps };
 const CTX = { maxFoldElements: 1 << 16 };
@@ -30,49 +30,8 @@ function native(op: string, ins: (TensorInfo | undefined)[], attrs: Node['attrs'
   return OPS[op]!.native!(n, ins, OPS[op]!.infer(n, ins, CTX));
 }
 
-/** A small ParseContext like import's: emitted core nodes run their shape rule at once. */
-function parse(parser: Parser, op: string, inputs: string[], values: Map<string, TensorInfo>, attrs: Record<string, AttrValue> = {}, outputs = ['y'], opset = 17) {
-  const emitted: Node[] = [];
-  let fresh = 0;
-  const get = (name: string, def?: unknown) => {
-    const v = attrs[name];
-    if (v === undefined) {
-      if (def === undefined) throw new ModelError(`missing attribute ${name}`);
-      return def;
-    }
-    return v;
-  };
-  const ctx: ParseContext = {
-    opset,
-    node: { op, domain: '', name: op, inputs, outputs, attrs: new Map(Object.entries(attrs)) },
-    int: (n, d) => get(n, d) as number,
-    float: (n, d) => get(n, d) as number,
-    ints: (n, d) => get(n, d) as number[],
-    floats: (n, d) => get(n, d) as number[],
-    string: (n, d) => get(n, d) as string,
-    tensor: (n) => attrs[n] as ConstTensor | undefined,
-    has: (n) => attrs[n] !== undefined,
-    info: (i) => (i === '' ? undefined : values.get(i)),
-    constant: (i) => (i === '' ? undefined : values.get(i)?.value),
-    setConstant: (o, v) => void values.set(o, c(v)),
-    emit: (o, ins, outs, a = {}) => {
-      const n: Node = { op: o, name: `${op}/${o}`, inputs: ins, outputs: outs, attrs: a };
-      emitted.push(n);
-      OPS[o]!.infer(n, ins.map((i) => (i === '' ? undefined : values.get(i))), CTX).forEach((r, k) => values.set(outs[k]!, r));
-    },
-    addConstant: (v, hint = 'c') => {
-      const name = `${hint}#${fresh++}`;
-      values.set(name, c(v));
-      return name;
-    },
-    fresh: (h) => `${h}#${fresh++}`,
-    unsupported: (r) => {
-      throw new UnsupportedError(r);
-    },
-  };
-  parser(ctx);
-  return emitted;
-}
+/** Runs a parser on a fake ParseContext like import's: emitted core nodes of OPS run their shape rule at once. */
+const parse = parseWith(OPS, CTX.maxFoldElements);
 
 describe('Reshape', () => {
   it('copies dims with 0 and infers -1 with a symbolic batch', () => {

@@ -3,6 +3,7 @@
 // explicit per-axis pads once the input's spatial dims are concrete.
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { Dim, Node, Shape, TensorInfo } from '../ir.js';
+import { intAttr, intsAttr } from '../values.js';
 import type { CoreOp, NativeNode } from './types.js';
 
 type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
@@ -14,20 +15,6 @@ interface Window {
   dilations: number[];
   pads: number[]; // [begins..., ends...] as the attribute gives them (NOTSET only)
   autoPad: AutoPad;
-}
-
-function intAttr(node: Node, name: string, def: number): number {
-  const v = node.attrs[name];
-  if (v === undefined) return def;
-  if (typeof v !== 'number') throw new ShapeError(`${node.op}: attribute ${name} should be an integer`);
-  return v;
-}
-
-function intsAttr(node: Node, name: string): number[] | undefined {
-  const v = node.attrs[name];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw new ShapeError(`${node.op}: attribute ${name} should be a list of integers`);
-  return v as number[];
 }
 
 function lengthChecked(node: Node, name: string, v: number[] | undefined, n: number, def: number): number[] {
@@ -149,34 +136,28 @@ function concreteInput(node: Node, x: TensorInfo | undefined): number[] {
   return xs as number[];
 }
 
-/** Explicit pads [begins..., ends...] for concrete spatial dims. */
-function forwardPads(node: Node, xs: number[], w: Window, ceilMode: boolean): number[] {
-  if (!w.kernel) throw new UnsupportedError(`${node.op}: the kernel shape is not known`);
-  const s = xs.length - 2;
+/** Explicit pads [begins..., ends...] of `s` spatial axes, each resolved by `axis`. */
+function explicitPads(s: number, axis: (i: number) => Resolved): number[] {
   const begins: number[] = [];
   const ends: number[] = [];
   for (let i = 0; i < s; i++) {
-    const r = forwardAxis(node.op, xs[i + 2]!, w.kernel[i]!, w.strides[i]!, w.dilations[i]!, w.pads[i]!, w.pads[i + s]!, w.autoPad, ceilMode);
+    const r = axis(i);
     begins.push(r.begin);
     ends.push(r.end);
   }
   return [...begins, ...ends];
 }
 
-// ---------------------------------------------------------------------------------------------
-// Conv
-
-function convChannels(node: Node, xs: Shape, ws: Shape | undefined, group: number): Dim | undefined {
-  if (!ws) return undefined;
-  if (ws.length !== xs.length) throw new ShapeError(`${node.op}: W [${ws.join(', ')}] should have the rank of X [${xs.join(', ')}]`);
-  const c = xs[1]!;
-  const [m, cg] = ws;
-  if (typeof c === 'number' && typeof cg === 'number' && c !== cg * group) {
-    throw new ShapeError(`${node.op}: X has ${c} channels but W [${ws.join(', ')}] with group ${group} expects ${cg * group}`);
-  }
-  if (typeof m === 'number' && m % group !== 0) throw new ShapeError(`${node.op}: ${m} output channels are not divisible by group ${group}`);
-  return m;
+/** Explicit pads [begins..., ends...] for concrete spatial dims. */
+function forwardPads(node: Node, xs: number[], w: Window, ceilMode: boolean): number[] {
+  const kernel = w.kernel;
+  if (!kernel) throw new UnsupportedError(`${node.op}: the kernel shape is not known`);
+  const s = xs.length - 2;
+  return explicitPads(s, (i) => forwardAxis(node.op, xs[i + 2]!, kernel[i]!, w.strides[i]!, w.dilations[i]!, w.pads[i]!, w.pads[i + s]!, w.autoPad, ceilMode));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Conv and ConvTranspose
 
 function biasCheck(node: Node, b: TensorInfo | undefined, channels: Dim | undefined): void {
   if (!b?.shape) return;
@@ -197,17 +178,52 @@ function convInputs(node: Node): number[] {
   return node.inputs[2] ? [0, 1, 2] : [0, 1];
 }
 
+/**
+ * The shape rule of Conv and ConvTranspose: Y is (N, M, spatial...), with M from `channels` (which
+ * checks W, of X's rank, against X's channels and the group) and the spatial dims from `spatial`.
+ */
+function convInfer(
+  node: Node,
+  ins: (TensorInfo | undefined)[],
+  channels: (node: Node, xs: Shape, ws: Shape, group: number) => Dim | undefined,
+  spatial: (node: Node, xs: Shape, ws: Shape | undefined, outName: string) => Dim[],
+): TensorInfo[] {
+  const [x, w, b] = ins;
+  const xs = spatialInput(node, x);
+  if (!xs) return [{ type: x!.type, shape: undefined }];
+  const group = groupOf(node);
+  const ws = w?.shape;
+  let m: Dim | undefined;
+  if (ws) {
+    if (ws.length !== xs.length) throw new ShapeError(`${node.op}: W [${ws.join(', ')}] should have the rank of X [${xs.join(', ')}]`);
+    m = channels(node, xs, ws, group);
+  }
+  biasCheck(node, b, m);
+  const outName = node.outputs[0] ?? node.name;
+  return [{ type: x!.type, shape: [xs[0]!, m ?? unknownDim(outName, 1), ...spatial(node, xs, ws, outName)] }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conv
+
+/** Conv's output channels: W is (M, C/group, kernel...). */
+function convChannels(node: Node, xs: Shape, ws: Shape, group: number): Dim | undefined {
+  const c = xs[1]!;
+  const [m, cg] = ws;
+  if (typeof c === 'number' && typeof cg === 'number' && c !== cg * group) {
+    throw new ShapeError(`${node.op}: X has ${c} channels but W [${ws.join(', ')}] with group ${group} expects ${cg * group}`);
+  }
+  if (typeof m === 'number' && m % group !== 0) throw new ShapeError(`${node.op}: ${m} output channels are not divisible by group ${group}`);
+  return m;
+}
+
+function convSpatial(node: Node, xs: Shape, ws: Shape | undefined): Dim[] {
+  return forwardSpatial(node, xs, windowOf(node, xs.length - 2, ws?.slice(2)), false);
+}
+
 export const Conv: CoreOp = {
   infer(node, ins) {
-    const [x, w, b] = ins;
-    const xs = spatialInput(node, x);
-    if (!xs) return [{ type: x!.type, shape: undefined }];
-    const group = groupOf(node);
-    const m = convChannels(node, xs, w?.shape, group);
-    biasCheck(node, b, m);
-    const win = windowOf(node, xs.length - 2, w?.shape?.slice(2));
-    const outName = node.outputs[0] ?? node.name;
-    return [{ type: x!.type, shape: [xs[0]!, m ?? unknownDim(outName, 1), ...forwardSpatial(node, xs, win, false)] }];
+    return convInfer(node, ins, convChannels, convSpatial);
   },
   native(node, ins): NativeNode {
     const xs = concreteInput(node, ins[0]);
@@ -260,61 +276,54 @@ function transposeParams(node: Node, s: number, ws: Shape | undefined) {
   return { win, adj, outShape: explicitOutputShape(node, s) };
 }
 
+/** ConvTranspose's output channels: W is (C, M/group, kernel...). */
+function transposeChannels(node: Node, xs: Shape, ws: Shape, group: number): Dim | undefined {
+  const c = xs[1]!;
+  if (typeof c === 'number' && typeof ws[0] === 'number' && c !== ws[0]) {
+    throw new ShapeError(`${node.op}: X has ${c} channels but W [${ws.join(', ')}] expects ${ws[0]}`);
+  }
+  if (typeof c === 'number' && c % group !== 0) throw new ShapeError(`${node.op}: ${c} input channels are not divisible by group ${group}`);
+  const mg = ws[1]!;
+  return typeof mg === 'number' ? mg * group : group === 1 ? mg : undefined;
+}
+
+/** ConvTranspose's output spatial dims: from output_shape, else per axis as transposeAxis gives them. */
+function transposeSpatial(node: Node, xs: Shape, ws: Shape | undefined, outName: string): Dim[] {
+  const s = xs.length - 2;
+  const { win, adj, outShape } = transposeParams(node, s, ws);
+  const spatial: Dim[] = [];
+  for (let i = 0; i < s; i++) {
+    const d = xs[i + 2]!;
+    const k = win.kernel?.[i];
+    if (outShape) spatial.push(outShape[i]!);
+    else if (k === undefined) spatial.push(unknownDim(outName, i + 2));
+    else if (typeof d === 'number') {
+      spatial.push(transposeAxis(node, d, k, win.strides[i]!, win.dilations[i]!, adj[i]!, win.pads[i]!, win.pads[i + s]!, win.autoPad, undefined).out);
+    } else {
+      const dk = (k - 1) * win.dilations[i]! + 1;
+      const same = win.strides[i] === 1 && (win.autoPad === 'SAME_UPPER' || win.autoPad === 'SAME_LOWER'
+        ? adj[i]! + dk - 1 >= 0
+        : adj[i]! + dk - 1 - (win.autoPad === 'VALID' ? 0 : win.pads[i]! + win.pads[i + s]!) === 0);
+      spatial.push(same ? d : unknownDim(outName, i + 2));
+    }
+  }
+  return spatial;
+}
+
 export const ConvTranspose: CoreOp = {
   infer(node, ins) {
-    const [x, w, b] = ins;
-    const xs = spatialInput(node, x);
-    if (!xs) return [{ type: x!.type, shape: undefined }];
-    const group = groupOf(node);
-    const s = xs.length - 2;
-    const ws = w?.shape;
-    let m: Dim | undefined;
-    if (ws) {
-      if (ws.length !== xs.length) throw new ShapeError(`${node.op}: W [${ws.join(', ')}] should have the rank of X [${xs.join(', ')}]`);
-      const c = xs[1]!;
-      if (typeof c === 'number' && typeof ws[0] === 'number' && c !== ws[0]) {
-        throw new ShapeError(`${node.op}: X has ${c} channels but W [${ws.join(', ')}] expects ${ws[0]}`);
-      }
-      if (typeof c === 'number' && c % group !== 0) throw new ShapeError(`${node.op}: ${c} input channels are not divisible by group ${group}`);
-      const mg = ws[1]!;
-      m = typeof mg === 'number' ? mg * group : group === 1 ? mg : undefined;
-    }
-    biasCheck(node, b, m);
-    const { win, adj, outShape } = transposeParams(node, s, ws);
-    const outName = node.outputs[0] ?? node.name;
-    const spatial: Dim[] = [];
-    for (let i = 0; i < s; i++) {
-      const d = xs[i + 2]!;
-      const k = win.kernel?.[i];
-      if (outShape) spatial.push(outShape[i]!);
-      else if (k === undefined) spatial.push(unknownDim(outName, i + 2));
-      else if (typeof d === 'number') {
-        spatial.push(transposeAxis(node, d, k, win.strides[i]!, win.dilations[i]!, adj[i]!, win.pads[i]!, win.pads[i + s]!, win.autoPad, undefined).out);
-      } else {
-        const dk = (k - 1) * win.dilations[i]! + 1;
-        const same = win.strides[i] === 1 && (win.autoPad === 'SAME_UPPER' || win.autoPad === 'SAME_LOWER'
-          ? adj[i]! + dk - 1 >= 0
-          : adj[i]! + dk - 1 - (win.autoPad === 'VALID' ? 0 : win.pads[i]! + win.pads[i + s]!) === 0);
-        spatial.push(same ? d : unknownDim(outName, i + 2));
-      }
-    }
-    return [{ type: x!.type, shape: [xs[0]!, m ?? unknownDim(outName, 1), ...spatial] }];
+    return convInfer(node, ins, transposeChannels, transposeSpatial);
   },
   native(node, ins): NativeNode {
     const xs = concreteInput(node, ins[0]);
     const s = xs.length - 2;
     const { win, adj, outShape } = transposeParams(node, s, ins[1]?.shape);
-    if (!win.kernel) throw new UnsupportedError(`${node.op}: the kernel shape is not known`);
-    const begins: number[] = [];
-    const ends: number[] = [];
-    for (let i = 0; i < s; i++) {
-      const r = transposeAxis(node, xs[i + 2]!, win.kernel[i]!, win.strides[i]!, win.dilations[i]!, adj[i]!, win.pads[i]!, win.pads[i + s]!, win.autoPad, outShape?.[i]);
-      begins.push(r.begin);
-      ends.push(r.end);
-    }
+    const kernel = win.kernel;
+    if (!kernel) throw new UnsupportedError(`${node.op}: the kernel shape is not known`);
+    const pads = explicitPads(s, (i) => transposeAxis(node, xs[i + 2]!, kernel[i]!, win.strides[i]!, win.dilations[i]!, adj[i]!, win.pads[i]!, win.pads[i + s]!, win.autoPad, outShape?.[i]));
     return {
       op: 'ConvTranspose',
-      attrs: { group: groupOf(node), strides: win.strides, pads: [...begins, ...ends], dilations: win.dilations },
+      attrs: { group: groupOf(node), strides: win.strides, pads, dilations: win.dilations },
       inputs: convInputs(node),
     };
   },

@@ -6,7 +6,7 @@
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, DType, Node, Shape, TensorInfo, TypedArray } from '../ir.js';
 import { DTYPE_OF_CODE } from '../ir.js';
-import { allocArray, broadcastIndex, broadcastShapes, canFold } from '../values.js';
+import { allocArray, broadcastIndex, broadcastShapes, canFold, numAttr, requireInput } from '../values.js';
 import type { CoreOp, InferContext, NativeNode } from './types.js';
 
 // ---- helpers -------------------------------------------------------------------------------------
@@ -20,12 +20,6 @@ function isBig(a: TypedArray): a is BigArray {
 const INT_TYPES: ReadonlySet<DType> = new Set<DType>(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
 /** Integer types of at most 32 bits: their products wrap correctly through Math.imul. */
 const SMALL_INT_TYPES: ReadonlySet<DType> = new Set<DType>(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32']);
-
-function input(node: Node, ins: (TensorInfo | undefined)[], i: number): TensorInfo {
-  const t = ins[i];
-  if (!t) throw new ShapeError(`${node.op}: input ${i} is missing`);
-  return t;
-}
 
 function sameTypes(node: Node, infos: TensorInfo[]): DType {
   const t = infos[0]!.type;
@@ -143,8 +137,8 @@ interface Arith {
 function arithmetic(f: Arith): CoreOp {
   return {
     infer(node, ins, ctx) {
-      const a = input(node, ins, 0);
-      const b = input(node, ins, 1);
+      const a = requireInput(node, ins, 0);
+      const b = requireInput(node, ins, 1);
       const type = sameTypes(node, [a, b]);
       const shape = broadcastOf(node, [a, b]);
       return [infoOf(type, shape, foldArith(a.value, b.value, type, f, ctx))];
@@ -215,8 +209,8 @@ function intPow(base: bigint, e: bigint, type: DType): bigint {
 
 export const Pow: CoreOp = {
   infer(node, ins, ctx) {
-    const a = input(node, ins, 0);
-    const b = input(node, ins, 1);
+    const a = requireInput(node, ins, 0);
+    const b = requireInput(node, ins, 1);
     if (a.type === 'bool' || b.type === 'bool') throw new ShapeError('Pow: bool operands are not allowed');
     const shape = broadcastOf(node, [a, b]);
     const p = foldPlan([a.value, b.value], ctx);
@@ -250,8 +244,8 @@ export const Pow: CoreOp = {
 function compare(op: string, f: (a: number | bigint, b: number | bigint) => boolean, logic: boolean): CoreOp {
   return {
     infer(node, ins, ctx) {
-      const a = input(node, ins, 0);
-      const b = input(node, ins, 1);
+      const a = requireInput(node, ins, 0);
+      const b = requireInput(node, ins, 1);
       const type = sameTypes(node, [a, b]);
       if (logic && type !== 'bool') throw new ShapeError(`${op}: inputs must be bool, not ${type}`);
       const shape = broadcastOf(node, [a, b]);
@@ -288,9 +282,9 @@ export const Xor: CoreOp = compare('Xor', (a, b) => (a !== 0) !== (b !== 0), tru
 
 export const Where: CoreOp = {
   infer(node, ins, ctx) {
-    const c = input(node, ins, 0);
-    const x = input(node, ins, 1);
-    const y = input(node, ins, 2);
+    const c = requireInput(node, ins, 0);
+    const x = requireInput(node, ins, 1);
+    const y = requireInput(node, ins, 2);
     if (c.type !== 'bool') throw new ShapeError(`Where: the condition must be bool, not ${c.type}`);
     const type = sameTypes(node, [x, y]);
     const shape = broadcastOf(node, [c, x, y]);
@@ -322,7 +316,7 @@ interface UnaryOptions {
 function unary(op: string, num: (x: number, node: Node) => number, opts: UnaryOptions = {}): CoreOp {
   return {
     infer(node, ins, ctx) {
-      const x = input(node, ins, 0);
+      const x = requireInput(node, ins, 0);
       if (opts.types === 'bool' && x.type !== 'bool') throw new ShapeError(`${op}: input must be bool, not ${x.type}`);
       if (opts.types !== 'bool' && x.type === 'bool') throw new ShapeError(`${op}: input must be numeric, not bool`);
       const p = foldPlan([x.value], ctx);
@@ -379,13 +373,6 @@ export const Gelu: CoreOp = unary(
   { attrs: (node) => ({ approximate: approximation(node) }) },
 );
 
-function numAttr(node: Node, name: string, def: number): number {
-  const v = node.attrs[name];
-  if (v === undefined) return def;
-  if (typeof v !== 'number') throw new ShapeError(`${node.op}: attribute ${name} must be a number`);
-  return v;
-}
-
 function approximation(node: Node): 'none' | 'tanh' {
   const v = node.attrs['approximate'] ?? 'none';
   if (v !== 'none' && v !== 'tanh') throw new ShapeError(`Gelu: approximate must be "none" or "tanh", not ${JSON.stringify(v)}`);
@@ -421,7 +408,7 @@ export const Clip: CoreOp = {
   // min and max become kernel attributes: a graph input feeding one is specialised on its value.
   valueInputs: [1, 2],
   infer(node, ins, ctx) {
-    const x = input(node, ins, 0);
+    const x = requireInput(node, ins, 0);
     for (const i of [1, 2] as const) {
       const t = node.inputs[i] ? ins[i] : undefined;
       if (t && t.type !== x.type) throw new ShapeError(`Clip: bound types must match the input's (${x.type}), got ${t.type}`);
@@ -527,7 +514,7 @@ function bfloatToNumber(h: number): number {
 
 export const Cast: CoreOp = {
   infer(node, ins, ctx) {
-    const x = input(node, ins, 0);
+    const x = requireInput(node, ins, 0);
     const to = castTarget(node);
     const value = x.value && canFold(x.value.dims, ctx.maxFoldElements) ? castValue(x.value, to) : undefined;
     return [infoOf(to, x.shape, value)];
@@ -539,7 +526,7 @@ export const Cast: CoreOp = {
 
 export const Identity: CoreOp = {
   infer(node, ins, ctx) {
-    const x = input(node, ins, 0);
+    const x = requireInput(node, ins, 0);
     const value = x.value && canFold(x.value.dims, ctx.maxFoldElements) ? x.value : undefined;
     return [infoOf(x.type, x.shape, value)];
   },

@@ -3,22 +3,9 @@
 //   MatMul —; numpy semantics. The parser lowers 1-D operands with Unsqueeze/Squeeze, so the native
 //          kernel only sees ranks ≥ 2; the shape rule still accepts 1-D operands.
 import { ShapeError, UnsupportedError } from '../../errors.js';
-import type { ConstTensor, Dim, DType, Node, Shape, TensorInfo } from '../ir.js';
-import { allocArray, broadcastIndex, broadcastShapes, canFold } from '../values.js';
+import type { ConstTensor, Dim, DType, Node, Shape } from '../ir.js';
+import { allocArray, broadcastIndex, broadcastShapes, canFold, numAttr, requireInput } from '../values.js';
 import type { CoreOp, InferContext } from './types.js';
-
-function input(node: Node, ins: (TensorInfo | undefined)[], i: number): TensorInfo {
-  const t = ins[i];
-  if (!t) throw new ShapeError(`${node.op}: input ${i} is missing`);
-  return t;
-}
-
-function numAttr(node: Node, name: string, def: number): number {
-  const v = node.attrs[name];
-  if (v === undefined) return def;
-  if (typeof v !== 'number') throw new ShapeError(`${node.op}: attribute ${name} must be a number`);
-  return v;
-}
 
 function checkInner(op: string, k1: Dim, k2: Dim): void {
   if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) {
@@ -91,8 +78,8 @@ function foldMatMul(a: ConstTensor, b: ConstTensor, type: DType, outShape: numbe
 
 export const MatMul: CoreOp = {
   infer(node, ins, ctx) {
-    const a = input(node, ins, 0);
-    const b = input(node, ins, 1);
+    const a = requireInput(node, ins, 0);
+    const b = requireInput(node, ins, 1);
     if (a.type !== b.type) throw new ShapeError(`MatMul: operands have different element types (${a.type}, ${b.type})`);
     if (!a.shape || !b.shape) return [{ type: a.type, shape: undefined }];
     if (a.shape.length === 0 || b.shape.length === 0) throw new ShapeError('MatMul: operands must have rank ≥ 1, not scalars');
@@ -109,8 +96,8 @@ export const MatMul: CoreOp = {
     return [value ? { type: a.type, shape, value } : { type: a.type, shape }];
   },
   native(node, ins) {
-    const ra = input(node, ins, 0).shape?.length;
-    const rb = input(node, ins, 1).shape?.length;
+    const ra = requireInput(node, ins, 0).shape?.length;
+    const rb = requireInput(node, ins, 1).shape?.length;
     if (ra === undefined || rb === undefined || ra < 2 || rb < 2) {
       throw new UnsupportedError(`MatMul: the kernel needs operands of rank ≥ 2, got ranks ${ra ?? '?'} and ${rb ?? '?'}`, ['MatMul']);
     }
@@ -149,9 +136,9 @@ const INT_RESULT: ReadonlySet<DType> = new Set<DType>(['int8', 'uint8', 'int16',
 
 export const Gemm: CoreOp = {
   infer(node, ins, ctx) {
-    const a = input(node, ins, 0);
-    const b = input(node, ins, 1);
-    const c = node.inputs[2] ? input(node, ins, 2) : undefined;
+    const a = requireInput(node, ins, 0);
+    const b = requireInput(node, ins, 1);
+    const c = node.inputs[2] ? requireInput(node, ins, 2) : undefined;
     for (const t of [b, c]) {
       if (t && t.type !== a.type) throw new ShapeError(`Gemm: operands have different element types (${a.type}, ${t.type})`);
     }

@@ -9,21 +9,8 @@
 // native() resolves them against the concrete rank (non-negative, sorted).
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, Dim, DType, Node, Shape, TensorInfo } from '../ir.js';
-import { allocArray, canFold, normAxis, toNumbers } from '../values.js';
+import { allocArray, canFold, normAxis, numAttr, requireInput, toNumbers, unknownDim } from '../values.js';
 import type { CoreOp, InferContext, NativeNode } from './types.js';
-
-function input(node: Node, ins: (TensorInfo | undefined)[], i: number): TensorInfo {
-  const t = ins[i];
-  if (!t) throw new ShapeError(`${node.op}: input ${i} is missing`);
-  return t;
-}
-
-function numAttr(node: Node, name: string, def: number): number {
-  const v = node.attrs[name];
-  if (v === undefined) return def;
-  if (typeof v !== 'number') throw new ShapeError(`${node.op}: attribute ${name} must be a number`);
-  return v;
-}
 
 function rankOrThrow(node: Node, x: TensorInfo): number {
   if (!x.shape) throw new ShapeError(`${node.op}: the input's rank is unknown`);
@@ -145,23 +132,18 @@ function intLimit(type: DType, high: boolean): number | bigint {
   return bits === 64 ? v : Number(v);
 }
 
-/** A fresh symbol for an output dim inference cannot know (same spelling as the shape family's). */
-function unknownDim(node: Node, axis: number): string {
-  return `${node.outputs[0] || node.name}?${axis}`;
-}
-
 function reduction(kind: Reduction): CoreOp {
   return {
     valueInputs: [1],
     infer(node, ins, ctx) {
-      const x = input(node, ins, 0);
+      const x = requireInput(node, ins, 0);
       const keepdims = numAttr(node, 'keepdims', 1) !== 0;
       const list = givenAxes(node, ins);
       if (!x.shape) return [{ type: x.type, shape: undefined }];
       if (list === 'unknown') {
         // Axes fed at run time: with keepdims the rank stays (a reduced dim becomes 1, the others stay,
         // and a 1 stays 1 either way); without, the rank depends on the axes.
-        const shape = keepdims ? x.shape.map((d, i) => (d === 1 ? 1 : unknownDim(node, i))) : undefined;
+        const shape = keepdims ? x.shape.map((d, i) => (d === 1 ? 1 : unknownDim(node, 0, i))) : undefined;
         return [{ type: x.type, shape }];
       }
       const axes = normAxes(node, list, x.shape.length);
@@ -172,7 +154,7 @@ function reduction(kind: Reduction): CoreOp {
       return [value ? { type: x.type, shape, value } : { type: x.type, shape }];
     },
     native(node, ins): NativeNode {
-      const x = input(node, ins, 0);
+      const x = requireInput(node, ins, 0);
       const axes = reduceAxes(node, ins, rankOrThrow(node, x));
       // A rank-0 input, or empty axes with noop_with_empty_axes=1: the result is the input.
       if (axes.length === 0) return { op: 'Identity', attrs: {}, inputs: [0] };
@@ -191,12 +173,12 @@ export const ReduceMin: CoreOp = reduction('min');
 function softmax(): CoreOp {
   return {
     infer(node, ins) {
-      const x = input(node, ins, 0);
+      const x = requireInput(node, ins, 0);
       if (x.shape) normAxis(numAttr(node, 'axis', -1), x.shape.length, `${node.op}: axis`);
       return [{ type: x.type, shape: x.shape }];
     },
     native(node, ins) {
-      const rank = rankOrThrow(node, input(node, ins, 0));
+      const rank = rankOrThrow(node, requireInput(node, ins, 0));
       return { op: node.op, attrs: { axis: normAxis(numAttr(node, 'axis', -1), rank, `${node.op}: axis`) }, inputs: [0] };
     },
   };
@@ -209,9 +191,9 @@ export const LogSoftmax: CoreOp = softmax();
 
 export const LayerNormalization: CoreOp = {
   infer(node, ins) {
-    const x = input(node, ins, 0);
-    const scale = input(node, ins, 1);
-    const bias = node.inputs[2] ? input(node, ins, 2) : undefined;
+    const x = requireInput(node, ins, 0);
+    const scale = requireInput(node, ins, 1);
+    const bias = node.inputs[2] ? requireInput(node, ins, 2) : undefined;
     for (const [what, t] of [['Scale', scale], ['B', bias]] as const) {
       if (!t) continue;
       if (t.type !== x.type) throw new ShapeError(`LayerNormalization: ${what} has element type ${t.type}, the input ${x.type}`);
@@ -232,7 +214,7 @@ export const LayerNormalization: CoreOp = {
     return [{ type: x.type, shape: x.shape }];
   },
   native(node, ins) {
-    const rank = rankOrThrow(node, input(node, ins, 0));
+    const rank = rankOrThrow(node, requireInput(node, ins, 0));
     return {
       op: 'LayerNormalization',
       attrs: { axis: normAxis(numAttr(node, 'axis', -1), rank, 'LayerNormalization: axis'), epsilon: numAttr(node, 'epsilon', 1e-5) },

@@ -8,32 +8,13 @@
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, Dim, Node, Shape as Dims, TensorInfo, TypedArray } from '../ir.js';
 import { isConcrete, numelOf } from '../ir.js';
-import { broadcastIndex, broadcastShapes, canFold, fromNumbers, int64Const, normAxis, toNumbers } from '../values.js';
+import { broadcastIndex, broadcastShapes, canFold, fromNumbers, int64Const, intAttr, intsAttr, normAxis, toNumbers, unknownDim } from '../values.js';
 import type { CoreOp, InferContext, NativeNode } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers (private: every export of this file is a CoreOp)
 
 type Elems = { [i: number]: number | bigint; length: number };
-
-function intAttr(node: Node, name: string, def: number): number {
-  const v = node.attrs[name];
-  if (v === undefined) return def;
-  if (typeof v !== 'number') throw new ShapeError(`${node.op}: attribute ${name} should be an integer`);
-  return v;
-}
-
-function intsAttr(node: Node, name: string): number[] | undefined {
-  const v = node.attrs[name];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) throw new ShapeError(`${node.op}: attribute ${name} should be a list of integers`);
-  return v as number[];
-}
-
-/** A fresh symbol for an output dim that inference cannot express in terms of the input's symbols. */
-function unknownDim(node: Node, output: number, axis: number): string {
-  return `${node.outputs[output] || node.name}?${axis}`;
-}
 
 const fmt = (s: readonly (Dim | number)[]) => `[${s.join(', ')}]`;
 
