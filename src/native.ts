@@ -11,7 +11,7 @@ export interface NativeDevices {
   cpu: { model: string; cores: number; avx2: boolean; fma: boolean; avx512f: boolean; neon: boolean };
   cuda: { built: boolean; reason: string; message: string; driverVersion: number; runtimeVersion: number; devices: NativeCudaDevice[] };
 }
-export interface NodeSignature { op: string; attrs: Record<string, number | number[] | string>; inTypes: number[]; inRanks: number[]; outTypes: number[]; outRanks: number[] }
+export interface NodeSignature { op: string; attrs: Record<string, number | bigint | number[] | string>; inTypes: number[]; inRanks: number[]; outTypes: number[]; outRanks: number[] }
 export type CompiledPlan = { readonly __brand: 'CompiledPlan' };
 export interface NativeEngine {
   setWeight(id: number, dtype: number, dims: number[], data: ArrayBufferView): void;

@@ -22,6 +22,11 @@ class Attrs {
  public:
   void set(std::string name, Attr value) { items_.emplace_back(std::move(name), std::move(value)); }
   bool has(const std::string& name) const { return find(name) != nullptr; }
+  // Was the attribute given as an exact integer (a BigInt from JavaScript)?
+  bool is_int(const std::string& name) const {
+    const Attr* a = find(name);
+    return a && a->kind == Attr::Int;
+  }
   // An integer attribute exactly: an Int as it is, a Num converted with saturation.
   int64_t exact_i(const std::string& name, int64_t def = 0) const;
   int64_t i(const std::string& name, int64_t def = 0) const;

@@ -99,6 +99,7 @@ void run_pad(const KernelCall& c) {
     using T = typename cpu::CType<D>::type;
     T fill;
     if constexpr (D == DType::Bool) fill = value != 0 ? 1 : 0;
+    else if constexpr (D == DType::I64) fill = c.attrs.exact_i("value", 0);  // exact beyond 2^53
     else fill = pad_value<T>(value);
     const T* x = X.ptr<const T>();
     T* y = Y.ptr<T>();

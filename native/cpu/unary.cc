@@ -136,9 +136,13 @@ T clip_bound(double v, bool lower) {
 void run_clip(const KernelCall& c) {
   const double lo = c.attrs.f("min", -std::numeric_limits<double>::infinity());
   const double hi = c.attrs.f("max", std::numeric_limits<double>::infinity());
-  run_signed(c, "Clip", [lo, hi](const Tensor& X, Tensor& Y, auto t) {
+  run_signed(c, "Clip", [&c, lo, hi](const Tensor& X, Tensor& Y, auto t) {
     using T = decltype(t);
-    const T l = clip_bound<T>(lo, true), h = clip_bound<T>(hi, false);
+    T l = clip_bound<T>(lo, true), h = clip_bound<T>(hi, false);
+    if constexpr (std::is_same_v<T, int64_t>) {  // int64 bounds beyond 2^53 arrive exact
+      if (c.attrs.is_int("min")) l = c.attrs.i("min");
+      if (c.attrs.is_int("max")) h = c.attrs.i("max");
+    }
     // max then min (as onnxruntime): with min > max everything becomes max; NaN passes through.
     map<T, T>(X, Y, "Clip", [l, h](T x) {
       const T v = x < l ? l : x;

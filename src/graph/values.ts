@@ -169,3 +169,13 @@ export function intsAttr(node: Node, name: string): number[] | undefined {
 export function unknownDim(node: Node, output: number, axis: number): string {
   return `${node.outputs[output] || node.name}?${axis}`;
 }
+
+/**
+ * Element `i` of a constant as a native attribute: a number, or a bigint for 64-bit integers
+ * that a double cannot hold exactly.
+ */
+export function nativeScalar(t: ConstTensor, i = 0): number | bigint {
+  const v = t.data[i]!;
+  if (typeof v !== 'bigint') return v;
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}

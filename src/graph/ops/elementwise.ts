@@ -6,7 +6,7 @@
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, DType, Node, Shape, TensorInfo, TypedArray } from '../ir.js';
 import { DTYPE_OF_CODE } from '../ir.js';
-import { allocArray, broadcastIndex, broadcastShapes, canFold, numAttr, requireInput } from '../values.js';
+import { allocArray, broadcastIndex, broadcastShapes, canFold, nativeScalar, numAttr, requireInput } from '../values.js';
 import type { CoreOp, InferContext, NativeNode } from './types.js';
 
 // ---- helpers -------------------------------------------------------------------------------------
@@ -450,9 +450,9 @@ export const Clip: CoreOp = {
     return [{ type: x.type, shape: p.dims, value: { type: x.type, dims: p.dims, data: out } }];
   },
   native(node, ins) {
-    const bound = (i: 1 | 2): number => {
+    const bound = (i: 1 | 2): number | bigint => {
       const b = clipBound(node, ins, i, true)!;
-      return typeof b === 'number' ? b : Number(b.data[0]);
+      return typeof b === 'number' ? b : nativeScalar(b);
     };
     return { op: 'Clip', attrs: { min: bound(1), max: bound(2) }, inputs: [0] };
   },

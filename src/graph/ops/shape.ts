@@ -8,7 +8,7 @@
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, Dim, Node, Shape as Dims, TensorInfo, TypedArray } from '../ir.js';
 import { isConcrete, numelOf } from '../ir.js';
-import { broadcastIndex, broadcastShapes, canFold, fromNumbers, int64Const, intAttr, intsAttr, normAxis, toNumbers, unknownDim } from '../values.js';
+import { broadcastIndex, broadcastShapes, canFold, fromNumbers, int64Const, intAttr, intsAttr, nativeScalar, normAxis, toNumbers, unknownDim } from '../values.js';
 import type { CoreOp, InferContext, NativeNode } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -735,10 +735,10 @@ export const Pad: CoreOp = {
     constInput(node, ins[1], 'pads');
     if (node.inputs[3]) constInput(node, ins[3], 'axes');
     const pads = fullPads(node, r, ins[1], ins[3])!;
-    let value = 0;
+    let value: number | bigint = 0;
     if (node.inputs[2]) {
       const v = constInput(node, ins[2], 'constant_value');
-      value = v.length > 0 ? v[0]! : 0;
+      value = v.length > 0 ? nativeScalar(ins[2]!.value!) : 0;
     }
     return { op: 'Pad', attrs: { mode: padMode(node), pads, value }, inputs: [0] };
   },
@@ -801,7 +801,7 @@ export const ConstantOfShape: CoreOp = {
   },
   native(node, ins) {
     constInput(node, ins[0], 'shape');
-    return { op: 'ConstantOfShape', attrs: { value: Number((fillValueOf(node).data as unknown as Elems)[0]) }, inputs: [] };
+    return { op: 'ConstantOfShape', attrs: { value: nativeScalar(fillValueOf(node)) }, inputs: [] };
   },
 };
 
@@ -841,9 +841,9 @@ export const Range: CoreOp = {
     return [{ type, shape: [n], value }];
   },
   native(node, ins) {
-    const [start] = constInput(node, ins[0], 'start');
+    constInput(node, ins[0], 'start');
     constInput(node, ins[1], 'limit');
-    const [delta] = constInput(node, ins[2], 'delta');
-    return { op: 'Range', attrs: { start: start!, delta: delta! }, inputs: [] };
+    constInput(node, ins[2], 'delta');
+    return { op: 'Range', attrs: { start: nativeScalar(ins[0]!.value!), delta: nativeScalar(ins[2]!.value!) }, inputs: [] };
   },
 };

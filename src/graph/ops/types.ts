@@ -7,7 +7,8 @@ export interface InferContext {
 }
 
 /** Attributes as the native kernel receives them: numbers, number lists and strings only. */
-export type NativeAttrs = Record<string, number | number[] | string>;
+/** A bigint carries an int64 scalar exactly (beyond 2^53). */
+export type NativeAttrs = Record<string, number | bigint | number[] | string>;
 
 export interface NativeNode {
   /** The native kernel to run (often the core op's own name; Squeeze/Unsqueeze/Flatten become 'Reshape'). */
