@@ -52,6 +52,11 @@ export class NativeRunner {
     return { values, graph, plan: buildPlan(graph, values, this.weights, this.memoryLimit) };
   }
 
+  /** The values of the feeds that plans are specialised on (see valueInputs). */
+  inputValues(feeds: Feed[]): Map<string, ConstTensor> {
+    return new Map(feeds.filter((f) => this.valueInputs.has(f.name)).map((f) => [f.name, { type: f.type, dims: f.dims, data: f.data }]));
+  }
+
   /** Reasons why nodes of the plan for `shapes` cannot run natively (empty when all can). */
   unsupportedFor(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): string[] {
     const values = inferShapes(this.graph, shapes, inputValues);
@@ -93,8 +98,7 @@ export class NativeRunner {
       this.plans.set(key, hit);
       return hit;
     }
-    const inputValues = new Map(valued.map((f) => [f.name, { type: f.type, dims: f.dims, data: f.data } as ConstTensor]));
-    const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])), inputValues);
+    const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])), this.inputValues(feeds));
     let compiled: CompiledPlan;
     try {
       compiled = this.engine.compile(plan.plan);

@@ -188,7 +188,7 @@ export type Prepared =
 /** Checked feeds for a prepared runner, or why the engine cannot run these shapes. */
 export function nativeFeeds(runner: NativeRunner, feeds: Record<string, Tensor>): { feeds: Feed[] } | { skip: string } {
   const checked = checkFeeds(runner.graph.inputs as ModelIO[], feeds);
-  const reasons = runner.unsupportedFor(checked.shapes);
+  const reasons = runner.unsupportedFor(checked.shapes, runner.inputValues(checked.feeds));
   return reasons.length > 0 ? { skip: `engine: ${[...new Set(reasons)].join('; ')}` } : { feeds: checked.feeds };
 }
 
@@ -214,7 +214,7 @@ export function prepareNative(addon: Addon, built: BuiltCase, threads = THREADS)
   const { feeds, shapes } = checkFeeds(graph.inputs as ModelIO[], built.feeds);
   let reasons: string[];
   try {
-    reasons = runner.unsupportedFor(shapes);
+    reasons = runner.unsupportedFor(shapes, runner.inputValues(feeds));
   } catch (e) {
     runner.dispose();
     throw e;
