@@ -28,6 +28,8 @@ Buffer::~Buffer() { std::free(data_); }
 
 Engine::Engine(const EngineOptions& options) : options_(options) {
   if (options_.device != Device::CPU) throw Error(kErrDevice, "this engine build runs on the CPU only");
+  if (options_.threads < 1 || options_.threads > 1024) throw Error(kErrInvalidPlan, "threads must be between 1 and 1024");
+  pool_ = std::make_unique<ThreadPool>(options_.threads);
 }
 
 void Engine::set_weight(int32_t id, DType dtype, const Dims& dims, const void* data, size_t bytes) {
@@ -201,7 +203,7 @@ void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const 
       case Storage::Const: x.data = const_cast<uint8_t*>(d.consts[t.index].data()); break;
     }
   }
-  ExecContext ctx(options_.threads);
+  ExecContext ctx(pool_.get());
   try {
     for (size_t s = 0; s < d.nodes.size(); ++s) {
       const NodeDesc& node = d.nodes[s];

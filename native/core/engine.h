@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "plan.h"
+#include "thread_pool.h"
 
 namespace srt {
 
@@ -67,6 +68,7 @@ class Engine {
     Buffer data;
   };
   std::vector<Weight> weights_;
+  std::unique_ptr<ThreadPool> pool_;  // this engine's CPU threads (options.threads in all)
   std::mutex arenas_mutex_;
   std::vector<Buffer> free_arenas_;
 };

@@ -1,5 +1,7 @@
 #include "kernel.h"
 
+#include "thread_pool.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -79,8 +81,11 @@ void* ExecContext::scratch(size_t bytes) {
   return scratch_;
 }
 
+int ExecContext::threads() const { return pool_ ? pool_->threads() : 1; }
+
 void ExecContext::parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
-  if (n > 0) fn(0, n);
+  if (pool_) pool_->parallel_for(n, fn);
+  else if (n > 0) fn(0, n);
 }
 
 ExecContext::~ExecContext() { std::free(scratch_); }

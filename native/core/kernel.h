@@ -12,19 +12,21 @@
 
 namespace srt {
 
-// Per-run services for kernels: scratch memory and (later) a thread pool / CUDA stream.
+class ThreadPool;
+
+// Per-run services for kernels: scratch memory and the engine's thread pool (later a CUDA stream).
 class ExecContext {
  public:
-  explicit ExecContext(int threads) : threads_(threads < 1 ? 1 : threads) {}
-  int threads() const { return threads_; }
+  explicit ExecContext(ThreadPool* pool = nullptr) : pool_(pool) {}
+  int threads() const;
   // Scratch memory valid until the next call to scratch() in this run; 64-byte aligned.
   void* scratch(size_t bytes);
-  // Runs fn(begin, end) over [0, n) in chunks. Serial for now; the signature stays when it is threaded.
+  // Runs fn(begin, end) over [0, n) in chunks, on the engine's threads; fn must be thread-safe.
   void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn);
   ~ExecContext();
 
  private:
-  int threads_;
+  ThreadPool* pool_;
   void* scratch_ = nullptr;
   size_t scratch_bytes_ = 0;
 };
