@@ -177,6 +177,8 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
   if (bbuf.size() < static_cast<size_t>(kc_max * nc_max)) bbuf.resize(kc_max * nc_max);
   float* bp = bbuf.data();
   const int64_t m_blocks = (M + kMC - 1) / kMC;
+  // Waking threads costs microseconds: small products stay on the calling thread.
+  const bool threaded = M * N * K >= (int64_t(1) << 22);
 
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
@@ -185,7 +187,7 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
       pack_b(trans_b, B, ldb, pc, jc, kc, nc, bp);
       // Only the first K block applies the caller's beta; later ones accumulate.
       const float beta_k = pc == 0 ? beta : 1.f;
-      ctx.parallel_for(m_blocks, [&](int64_t b0, int64_t b1) {
+      auto body = [&](int64_t b0, int64_t b1) {
         std::vector<float>& abuf = pack_a_buffer();
         const int64_t mc_max = std::min(M, kMC);
         const int64_t need = (mc_max + kMR - 1) / kMR * kMR * kc;
@@ -203,7 +205,9 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
             }
           }
         }
-      });
+      };
+      if (threaded) ctx.parallel_for(m_blocks, body);
+      else body(0, m_blocks);
     }
   }
 }
@@ -220,7 +224,10 @@ constexpr int64_t kSB = 256;  // chunk of s per task
 
 void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int64_t ldx, bool x_k_major,
             float beta, float* C, int64_t c_rs, int64_t c_ss, ExecContext& ctx) {
-  ctx.parallel_for((S + kSB - 1) / kSB, [&](int64_t t0, int64_t t1) {
+  // Waking threads costs microseconds: small products (batch-1 MLP layers) stay on one thread.
+  const int64_t tasks = (S + kSB - 1) / kSB;
+  const bool threaded = R * S * K >= (int64_t(1) << 22);
+  auto body = [&](int64_t t0, int64_t t1) {
     float acc[kSkinny][kSB];
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t s0 = t * kSB;
@@ -267,7 +274,9 @@ void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int
           c = beta == 0.f ? acc[r][s] : madd(beta, c, acc[r][s]);
         }
     }
-  });
+  };
+  if (threaded) ctx.parallel_for(tasks, body);
+  else body(0, tasks);
 }
 
 }  // namespace
