@@ -204,29 +204,25 @@ export async function loadModel(source: string | Uint8Array | ArrayBuffer, optio
     }
     runner = await OrtRunner.create(bytes, opts.threads);
   }
-  const g = graph ?? { inputs: [], outputs: [], nodes: [], constants: new Map(), opset: 0, meta: { producer: '', irVersion: 0, opsetImports: {} } };
-  const inputs = g.inputs.map((i) => ioInfo(i.name, i.type, i.shape));
-  const model = new Model(
-    inputs.length || !imported ? inputs : [],
-    outputsInfo ?? [],
+  // A model our importer refused outright takes its input/output info from onnxruntime.
+  const io = graph && outputsInfo
+    ? { inputs: graph.inputs.map((i) => ioInfo(i.name, i.type, i.shape)), outputs: outputsInfo }
+    : (runner as OrtRunner).io();
+  return new Model(
+    io.inputs,
+    io.outputs,
     device,
     runner instanceof NativeRunner ? 'native' : 'onnxruntime',
     deviceReason,
     fallbackReason,
     missing,
-    g.opset,
+    graph?.opset ?? 0,
     runner,
-    g,
+    graph ?? EMPTY_GRAPH,
   );
-  if (!imported && runner instanceof OrtRunner) return withOrtIO(model, runner);
-  return model;
 }
 
-/** For a model our importer refused outright, take input/output info from onnxruntime. */
-function withOrtIO(model: Model, runner: OrtRunner): Model {
-  const io = runner.io();
-  return new Model(io.inputs, io.outputs, model.device, model.backend, model.deviceReason, model.fallbackReason, model.missingOperators, model.opset, runner, model.graph);
-}
+const EMPTY_GRAPH: Graph = { inputs: [], outputs: [], nodes: [], constants: new Map(), opset: 0, meta: { producer: '', irVersion: 0, opsetImports: {} } };
 
 /**
  * Checks at load that every node of a trial plan (symbolic dims bound to 1) has a native kernel.

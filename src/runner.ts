@@ -4,7 +4,7 @@ import { SurrogateError, UnsupportedError } from './errors.js';
 import type { ConstTensor, Graph, Shape, ValueTable } from './graph/ir.js';
 import { DTYPE_CODE, NATIVE_DTYPES } from './graph/ir.js';
 import { inferShapes, valueInputsOf } from './graph/infer.js';
-import { buildPlan, nativeNode, type NativePlan, type PlanOutput } from './graph/plan.js';
+import { buildPlan, nativeNode, type PlanOutput } from './graph/plan.js';
 import { simplify } from './graph/simplify.js';
 import type { Feed } from './feeds.js';
 import type { Addon, CompiledPlan, NativeEngine } from './native.js';
@@ -15,7 +15,6 @@ const MAX_CACHED_PLANS = 64;
 interface Prepared {
   compiled: CompiledPlan;
   outputs: PlanOutput[];
-  plan: NativePlan;
 }
 
 export class NativeRunner {
@@ -47,9 +46,13 @@ export class NativeRunner {
 
   /** Specialises the graph for concrete input shapes: infer → simplify → plan (the inspectable stages). */
   specialize(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): { values: ValueTable; graph: Graph; plan: ReturnType<typeof buildPlan> } {
-    const values = inferShapes(this.graph, shapes, inputValues);
-    const graph = simplify(this.graph, values);
+    const { values, graph } = this.simplified(shapes, inputValues);
     return { values, graph, plan: buildPlan(graph, values, this.weights, this.memoryLimit) };
+  }
+
+  private simplified(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): { values: ValueTable; graph: Graph } {
+    const values = inferShapes(this.graph, shapes, inputValues);
+    return { values, graph: simplify(this.graph, values) };
   }
 
   /** The values of the feeds that plans are specialised on (see valueInputs). */
@@ -59,8 +62,7 @@ export class NativeRunner {
 
   /** Reasons why nodes of the plan for `shapes` cannot run natively (empty when all can). */
   unsupportedFor(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): string[] {
-    const values = inferShapes(this.graph, shapes, inputValues);
-    const graph = simplify(this.graph, values);
+    const { values, graph } = this.simplified(shapes, inputValues);
     const reasons: string[] = [];
     for (const [name, v] of values) {
       if (!NATIVE_DTYPES.includes(v.type)) reasons.push(`value '${name}' has element type ${v.type}, which the native engine does not support`);
@@ -90,15 +92,15 @@ export class NativeRunner {
   }
 
   private prepare(feeds: Feed[]): Prepared {
-    const valued = feeds.filter((f) => this.valueInputs.has(f.name));
-    const key = feeds.map((f) => f.dims.join('x')).join('|') + (valued.length ? `|${valued.map((f) => Array.from(f.data, String).join(',')).join('|')}` : '');
+    const inputValues = this.inputValues(feeds);
+    const key = feeds.map((f) => f.dims.join('x')).join('|') + [...inputValues.values()].map((v) => `|${Array.from(v.data, String).join(',')}`).join('');
     const hit = this.plans.get(key);
     if (hit) {
       this.plans.delete(key); // keep the most recent last (LRU order)
       this.plans.set(key, hit);
       return hit;
     }
-    const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])), this.inputValues(feeds));
+    const { plan } = this.specialize(new Map(feeds.map((f) => [f.name, f.dims])), inputValues);
     let compiled: CompiledPlan;
     try {
       compiled = this.engine.compile(plan.plan);
@@ -107,7 +109,7 @@ export class NativeRunner {
       if (e instanceof SurrogateError && e.code === 'ERR_UNSUPPORTED') throw new UnsupportedError(e.message);
       throw e;
     }
-    const prepared = { compiled, outputs: plan.outputs, plan: plan.plan };
+    const prepared = { compiled, outputs: plan.outputs };
     this.plans.set(key, prepared);
     if (this.plans.size > MAX_CACHED_PLANS) this.plans.delete(this.plans.keys().next().value!);
     return prepared;

@@ -169,6 +169,10 @@ SRT_NOINLINE void micro_kernel(int64_t kc, const float* __restrict a, const floa
   }
 }
 
+// Waking the pool's threads costs microseconds: products smaller than this many multiply-adds
+// (batch-1 MLP layers, small convolutions) stay on the calling thread.
+constexpr int64_t kThreadedWork = int64_t(1) << 22;
+
 void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                   int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx) {
   const int64_t kc_max = std::min(K, kKC);
@@ -177,8 +181,7 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
   if (bbuf.size() < static_cast<size_t>(kc_max * nc_max)) bbuf.resize(kc_max * nc_max);
   float* bp = bbuf.data();
   const int64_t m_blocks = (M + kMC - 1) / kMC;
-  // Waking threads costs microseconds: small products stay on the calling thread.
-  const bool threaded = M * N * K >= (int64_t(1) << 22);
+  const bool threaded = M * N * K >= kThreadedWork;
 
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
@@ -224,9 +227,8 @@ constexpr int64_t kSB = 256;  // chunk of s per task
 
 void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int64_t ldx, bool x_k_major,
             float beta, float* C, int64_t c_rs, int64_t c_ss, ExecContext& ctx) {
-  // Waking threads costs microseconds: small products (batch-1 MLP layers) stay on one thread.
   const int64_t tasks = (S + kSB - 1) / kSB;
-  const bool threaded = R * S * K >= (int64_t(1) << 22);
+  const bool threaded = R * S * K >= kThreadedWork;
   auto body = [&](int64_t t0, int64_t t1) {
     float acc[kSkinny][kSB];
     for (int64_t t = t0; t < t1; ++t) {

@@ -110,8 +110,8 @@ export function buildPlan(graph: Graph, values: ValueTable, weights: ReadonlyMap
   });
 
   const nodes: PlanNode[] = [];
-  const planned: { id: number; bytes: number; def: number; last: number }[] = [];
-  const arenaEntry = new Map<number, (typeof planned)[number]>();
+  // Arena tensors by id, with the steps that define and last read them (for the memory plan).
+  const arenaEntry = new Map<number, { id: number; bytes: number; def: number; last: number }>();
   graph.nodes.forEach((node) => {
     const call = nativeNode(node, values);
     const step = nodes.length;
@@ -129,9 +129,7 @@ export function buildPlan(graph: Graph, values: ValueTable, weights: ReadonlyMap
       const id = o !== undefined ? add(name, { storage: Storage.Output, index: o }) : add(name, { storage: Storage.Arena, offset: 0 });
       ids.set(name, id);
       if (o === undefined) {
-        const entry = { id, bytes: tensorBytes[id]!, def: step, last: step };
-        planned.push(entry);
-        arenaEntry.set(id, entry);
+        arenaEntry.set(id, { id, bytes: tensorBytes[id]!, def: step, last: step });
       }
       return id;
     });
@@ -149,7 +147,7 @@ export function buildPlan(graph: Graph, values: ValueTable, weights: ReadonlyMap
     nodes.push({ op: 'Identity', inputs: [src], outputs: [id], attrs: {}, name: `output copy ${graph.outputs[index]!.name}` });
   }
 
-  const arenaBytes = assignOffsets(planned, tensors);
+  const arenaBytes = assignOffsets([...arenaEntry.values()], tensors);
   const outputBytes = outputs.reduce((s, id) => s + tensorBytes[id]!, 0);
   const constBytes = consts.reduce((s, c) => s + c.byteLength, 0);
   const bytes = arenaBytes + outputBytes + constBytes;
