@@ -1,7 +1,7 @@
 // Turning what callers pass to predict() into checked feeds: names, element types, ranks and
 // dimensions against the model's inputs, with symbolic dimensions bound consistently.
 import { InputError, InvalidArgumentError } from './errors.js';
-import type { Dim, Shape } from './graph/ir.js';
+import { numelOf, type Dim, type Shape } from './graph/ir.js';
 import { isTensorType, typeOfArray, type TensorData, type TensorType } from './tensor.js';
 
 export interface ModelIO {
@@ -93,7 +93,7 @@ function toFeed(input: ModelIO, v: unknown): Feed {
   if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new InvalidArgumentError('an array of non-negative integers', `the dims of ${what}`, dims);
   }
-  const n = (dims as number[]).reduce((a, b) => a * b, 1);
+  const n = numelOf(dims as number[]);
   const arr = data as TensorData;
   if (n !== arr.length) throw new InputError(`Input '${input.name}' has ${arr.length} elements but dims [${(dims as number[]).join(', ')}] need ${n}`);
   return { name: input.name, type: elem, data: arr, dims: [...(dims as number[])] };

@@ -2,7 +2,7 @@
 // compiled plans, one per set of concrete input shapes.
 import { SurrogateError, UnsupportedError } from './errors.js';
 import type { ConstTensor, Graph, Shape, ValueTable } from './graph/ir.js';
-import { DTYPE_CODE, NATIVE_DTYPES } from './graph/ir.js';
+import { DTYPE_CODE, NATIVE_DTYPES, numelOf } from './graph/ir.js';
 import { inferShapes, valueInputsOf } from './graph/infer.js';
 import { buildPlan, nativeNode, type PlanOutput } from './graph/plan.js';
 import { simplify } from './graph/simplify.js';
@@ -125,7 +125,7 @@ export class NativeRunner {
       if (allocate) return allocate(o);
       const C = arrayClassFor(o.type as TensorType);
       if (!C) throw new SurrogateError('ERR_INTERNAL', `output '${o.name}' has type ${o.type}`);
-      return new C(o.dims.reduce((a, b) => a * b, 1));
+      return new C(numelOf(o.dims));
     });
     await this.engine.run(prepared.compiled, feeds.map((f) => f.data), outputs);
     const result: Record<string, Tensor> = {};

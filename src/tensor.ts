@@ -1,6 +1,6 @@
 // The Tensor users get back (and may pass in): `type`, `dims` and `data`, as onnxruntime's.
 import { InvalidArgumentError } from './errors.js';
-import type { DType } from './graph/ir.js';
+import { numelOf, type DType } from './graph/ir.js';
 
 export type TensorType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int32' | 'int64' | 'bool';
 export type TensorData = Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
@@ -47,7 +47,7 @@ export class Tensor {
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
       throw new InvalidArgumentError('an array of non-negative integers', 'Tensor dims', dims);
     }
-    const n = shape.reduce((x, y) => x * y, 1);
+    const n = numelOf(shape);
     if (n !== data.length) throw new InvalidArgumentError(`${n} elements for dims [${shape.join(', ')}]`, 'Tensor data', data);
     this.type = type;
     this.data = data;

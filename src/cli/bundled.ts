@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { numelOf } from '../graph/ir.js';
 import { Tensor, type TensorData, type TensorType } from '../tensor.js';
 
 export const MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models');
@@ -27,7 +28,7 @@ export function rng(seed: number): () => number {
 }
 
 export function randomTensor(type: TensorType, dims: number[], rand: () => number, range: [number, number] = [-1, 1]): Tensor {
-  const n = dims.reduce((a, b) => a * b, 1);
+  const n = numelOf(dims);
   const [lo, hi] = range;
   let data: TensorData;
   switch (type) {

@@ -8,7 +8,7 @@
 //   LayerNormalization axis (default -1), epsilon (default 1e-5)
 // native() resolves them against the concrete rank (non-negative, sorted).
 import { ShapeError, UnsupportedError } from '../../errors.js';
-import type { ConstTensor, Dim, DType, Node, Shape, TensorInfo } from '../ir.js';
+import { numelOf, type ConstTensor, type Dim, type DType, type Node, type Shape, type TensorInfo } from '../ir.js';
 import { allocArray, canFold, normAxis, numAttr, requireInput, toNumbers, unknownDim } from '../values.js';
 import type { CoreOp, InferContext, NativeNode } from './types.js';
 
@@ -75,7 +75,7 @@ function foldReduce(kind: Reduction, v: ConstTensor, axes: number[], outDims: nu
   if (!FOLD_TYPES.has(v.type) || !canFold(outDims, ctx.maxFoldElements)) return undefined;
   const dims = v.dims;
   const rank = dims.length;
-  const nOut = outDims.reduce((a, b) => a * b, 1);
+  const nOut = numelOf(outDims);
   // Output strides over the input's axes: 0 for reduced axes.
   const strides = new Array<number>(rank).fill(0);
   let s = 1;
