@@ -199,13 +199,15 @@ export function topoOrder<T extends NodeLike>(nodes: T[], available: Set<string>
       const p = producer.get(inp);
       if (p === undefined) throw new ModelError(`Node '${n.name || n.opType}' reads '${inp}', which no node, input or initializer provides`);
       waiting[i]!++;
-      users.set(p, [...(users.get(p) ?? []), i]);
+      const list = users.get(p);
+      if (list) list.push(i);
+      else users.set(p, [i]);
     }
   });
   const ready = nodes.map((_, i) => i).filter((i) => waiting[i] === 0);
   const order: T[] = [];
-  while (ready.length > 0) {
-    const i = ready.shift()!;
+  for (let head = 0; head < ready.length; head++) {
+    const i = ready[head]!;
     order.push(nodes[i]!);
     for (const u of users.get(i) ?? []) if (--waiting[u]! === 0) ready.push(u);
   }
