@@ -21,29 +21,46 @@ export interface NativeEngine {
   dispose(): void;
 }
 export interface Addon {
-  Engine: new (options: { device: number; deviceIndex: number; threads: number; memoryLimit: number }) => NativeEngine;
+  Engine: new (options: { device: number; deviceIndex: number; threads: number; memoryLimit: number; tf32?: boolean; cudaGraphs?: boolean }) => NativeEngine;
   init(errorClass: typeof SurrogateError): void;
   devices(): NativeDevices;
   registeredOps(device: number): string[];
 }
 
-let loaded: { addon?: Addon; error?: string } | undefined;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The addon files of this package: the engine, and the test build whose CUDA backend is the CPU emulator. */
+export const ADDON_FILE = join(ROOT, 'build', 'Release', 'surrogate_rt.node');
+export const EMULATOR_ADDON_FILE = process.env.SURROGATE_RT_EMU_ADDON || join(ROOT, 'build', 'Release', 'surrogate_rt_emu.node');
 
-/** The addon, or why it is unavailable. SURROGATE_RT_NATIVE=0 disables it (to test the fallback). */
+let loaded: { addon?: Addon; error?: string } | undefined;
+const byFile = new Map<string, { addon?: Addon; error?: string }>();
+
+/**
+ * The addon, or why it is unavailable. SURROGATE_RT_NATIVE=0 disables it (to test the fallback);
+ * SURROGATE_RT_ADDON=<file> loads another build of it (the tests use the CUDA emulator build).
+ */
 export function loadAddon(): { addon?: Addon; error?: string } {
   if (loaded) return loaded;
   if (process.env.SURROGATE_RT_NATIVE === '0') return (loaded = { error: 'the native engine is disabled by SURROGATE_RT_NATIVE=0' });
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const file = join(root, 'build', 'Release', 'surrogate_rt.node');
+  return (loaded = loadAddonFile(process.env.SURROGATE_RT_ADDON || ADDON_FILE));
+}
+
+/** Loads (once per file) the addon at `file`, or says why it cannot. */
+export function loadAddonFile(file: string): { addon?: Addon; error?: string } {
+  const cached = byFile.get(file);
+  if (cached) return cached;
+  let result: { addon?: Addon; error?: string };
   if (!existsSync(file)) {
-    return (loaded = { error: `the native addon was not built (${file} is missing; run \`npm rebuild surrogate-rt\` and read its output)` });
+    result = { error: `the native addon was not built (${file} is missing; run \`npm rebuild surrogate-rt\` and read its output)` };
+  } else {
+    try {
+      const addon = createRequire(import.meta.url)(file) as Addon;
+      addon.init(SurrogateError);
+      result = { addon };
+    } catch (e) {
+      result = { error: `the native addon failed to load: ${(e as Error).message}` };
+    }
   }
-  try {
-    const addon = createRequire(import.meta.url)(file) as Addon;
-    addon.init(SurrogateError);
-    loaded = { addon };
-  } catch (e) {
-    loaded = { error: `the native addon failed to load: ${(e as Error).message}` };
-  }
-  return loaded;
+  byFile.set(file, result);
+  return result;
 }

@@ -242,6 +242,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       if (o.Has("deviceIndex")) opts.device_index = static_cast<int>(get_number(env, o.Get("deviceIndex"), "deviceIndex"));
       if (o.Has("threads")) opts.threads = static_cast<int>(get_number(env, o.Get("threads"), "threads"));
       if (o.Has("memoryLimit")) opts.memory_limit = static_cast<int64_t>(get_number(env, o.Get("memoryLimit"), "memoryLimit"));
+      if (o.Has("tf32")) opts.tf32 = o.Get("tf32").ToBoolean().Value();
+      if (o.Has("cudaGraphs")) opts.cuda_graphs = o.Get("cudaGraphs").ToBoolean().Value();
     }
     try {
       engine_ = std::make_shared<srt::Engine>(opts);

@@ -29,13 +29,4 @@ CpuInfo cpu_info() {
   return info;
 }
 
-#ifndef SRT_WITH_CUDA
-CudaStatus cuda_status() {
-  CudaStatus s;
-  s.reason = "not-built";
-  s.message = "this build of surrogate-rt was compiled without CUDA (nvcc was not found at build time)";
-  return s;
-}
-#endif
-
 }  // namespace srt

@@ -27,9 +27,14 @@ Buffer& Buffer::operator=(Buffer&& o) noexcept {
 Buffer::~Buffer() { std::free(data_); }
 
 Engine::Engine(const EngineOptions& options) : options_(options) {
-  if (options_.device != Device::CPU) throw Error(kErrDevice, "this engine build runs on the CPU only");
   if (options_.threads < 1 || options_.threads > 1024) throw Error(kErrInvalidPlan, "threads must be between 1 and 1024");
-  pool_ = std::make_unique<ThreadPool>(options_.threads);
+  if (options_.device == Device::CUDA) {
+    backend_ = make_cuda_backend(options_);
+  } else if (options_.device != Device::CPU) {
+    throw Error(kErrDevice, "unknown device " + std::to_string(static_cast<int>(options_.device)));
+  } else {
+    pool_ = std::make_unique<ThreadPool>(options_.threads);
+  }
 }
 
 void Engine::set_weight(int32_t id, DType dtype, const Dims& dims, const void* data, size_t bytes) {
@@ -41,7 +46,12 @@ void Engine::set_weight(int32_t id, DType dtype, const Dims& dims, const void* d
     throw Error(kErrInvalidPlan, "weight " + std::to_string(id) + " has " + std::to_string(bytes) +
                                      " bytes, its shape needs " + std::to_string(numel(dims) * dtype_size(dtype)));
   if (static_cast<size_t>(id) >= weights_.size()) weights_.resize(id + 1);
-  Weight w{dtype, dims, Buffer(bytes)};
+  if (backend_) {
+    backend_->set_weight(id, data, bytes);
+    weights_[id] = Weight{dtype, dims, Buffer(), true};
+    return;
+  }
+  Weight w{dtype, dims, Buffer(bytes), true};
   if (bytes) std::memcpy(w.data.data(), data, bytes);
   weights_[id] = std::move(w);
 }
@@ -74,7 +84,7 @@ std::shared_ptr<const Plan> Engine::compile(PlanDesc desc) const {
           throw Error(kErrInvalidPlan, tensor_label(id) + " lies outside the arena");
         break;
       case Storage::Weight: {
-        if (t.index < 0 || static_cast<size_t>(t.index) >= weights_.size() || (!weights_[t.index].data.data() && bytes))
+        if (t.index < 0 || static_cast<size_t>(t.index) >= weights_.size() || !weights_[t.index].present)
           throw Error(kErrInvalidPlan, tensor_label(id) + " names a missing weight");
         const Weight& w = weights_[t.index];
         if (w.dtype != t.dtype || w.dims != t.dims)
@@ -145,6 +155,8 @@ std::shared_ptr<const Plan> Engine::compile(PlanDesc desc) const {
   for (int32_t id : desc.outputs)
     if (!written[id]) throw Error(kErrInvalidPlan, "output " + tensor_label(id) + " is never written");
   plan->desc = std::move(desc);
+  plan->id = next_plan_id_++;
+  if (backend_) plan->device_state = backend_->prepare(*plan);
   return plan;
 }
 
@@ -187,6 +199,10 @@ void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const 
       throw Error(kErrInvalidInput, "output buffer " + std::to_string(i) + " has " + std::to_string(output_bytes[i]) +
                                         " bytes, its shape needs " + std::to_string(bytes_of(d.outputs[i])));
 
+  if (backend_) {
+    backend_->run(plan, feeds, outputs);
+    return;
+  }
   Buffer arena = take_arena(static_cast<size_t>(d.arena_bytes));
   std::vector<Tensor> tensors(d.tensors.size());
   for (size_t id = 0; id < d.tensors.size(); ++id) {

@@ -1,12 +1,15 @@
 // One Engine per loaded model: its device, weights (copied in once at load), compiled plans and
-// a small pool of arenas so that concurrent runs never share scratch memory.
+// a small pool of arenas so that concurrent runs never share scratch memory. On CUDA the weights,
+// arenas and runs live in a DeviceBackend (native/cuda/executor.cu).
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "backend.h"
 #include "plan.h"
 #include "thread_pool.h"
 
@@ -17,6 +20,8 @@ struct EngineOptions {
   int device_index = 0;
   int threads = 1;
   int64_t memory_limit = int64_t(8) << 30;  // bytes; plans needing more are refused before allocation
+  bool tf32 = false;         // CUDA: matrix products may use TF32 tensor cores
+  bool cuda_graphs = true;   // CUDA: replay each plan from a captured CUDA graph after its first run
 };
 
 // Aligned heap block; the unit of weight and arena storage.
@@ -65,9 +70,12 @@ class Engine {
   struct Weight {
     DType dtype;
     Dims dims;
-    Buffer data;
+    Buffer data;  // host copy (CPU engines only)
+    bool present = false;
   };
   std::vector<Weight> weights_;
+  std::unique_ptr<DeviceBackend> backend_;  // set when the device is not the CPU
+  mutable std::atomic<uint64_t> next_plan_id_{1};
   std::unique_ptr<ThreadPool> pool_;  // this engine's CPU threads (options.threads in all)
   std::mutex arenas_mutex_;
   std::vector<Buffer> free_arenas_;

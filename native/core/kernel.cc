@@ -68,6 +68,7 @@ std::string require_rank(const NodeSig& sig, int input, int min_rank, int max_ra
 }
 
 void* ExecContext::scratch(size_t bytes) {
+  if (device_) return device_->scratch(device_->owner, bytes);
   if (bytes > scratch_bytes_) {
     std::free(scratch_);
     size_t rounded = (bytes + 63) / 64 * 64;

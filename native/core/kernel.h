@@ -14,19 +14,40 @@ namespace srt {
 
 class ThreadPool;
 
-// Per-run services for kernels: scratch memory and the engine's thread pool (later a CUDA stream).
+// What a CUDA kernel's run function gets beyond its tensors (whose data are then device pointers):
+// the stream to launch on, a device word to report bad input data through, and the precision mode.
+// Run functions only enqueue work on `stream` (no allocation, no synchronisation): the executor
+// may be capturing the run into a CUDA graph.
+struct DeviceContext {
+  void* stream = nullptr;          // cudaStream_t
+  int32_t* error_word = nullptr;   // device int32: a kernel that finds bad data (an index out of range)
+                                   // stores error_code there with atomicCAS(error_word, 0, error_code)
+  int32_t error_code = 0;          // the running node's index + 1, so the executor can name it
+  bool tf32 = false;               // may matrix products use TF32 tensor cores?
+  void* (*scratch)(void* owner, size_t bytes) = nullptr;  // device scratch (see ExecContext::scratch)
+  void* owner = nullptr;
+};
+
+// Per-run services for kernels: scratch memory, the engine's thread pool (CPU) or the device
+// context (CUDA).
 class ExecContext {
  public:
   explicit ExecContext(ThreadPool* pool = nullptr) : pool_(pool) {}
+  explicit ExecContext(const DeviceContext* device) : device_(device) {}
   int threads() const;
-  // Scratch memory valid until the next call to scratch() in this run; 64-byte aligned.
+  // Scratch memory valid until the next call to scratch() in this run; 64-byte aligned. On a
+  // device it is device memory, 256-byte aligned, and requests must not grow once a plan has run
+  // once (a run being captured into a CUDA graph cannot allocate).
   void* scratch(size_t bytes);
+  // The device context of a CUDA run (nullptr on the CPU).
+  const DeviceContext* device() const { return device_; }
   // Runs fn(begin, end) over [0, n) in chunks, on the engine's threads; fn must be thread-safe.
   void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn);
   ~ExecContext();
 
  private:
-  ThreadPool* pool_;
+  ThreadPool* pool_ = nullptr;
+  const DeviceContext* device_ = nullptr;
   void* scratch_ = nullptr;
   size_t scratch_bytes_ = 0;
 };

@@ -49,6 +49,8 @@ struct PlanDesc {
 struct Plan {
   PlanDesc desc;
   std::vector<const KernelDef*> kernels;  // one per node
+  uint64_t id = 0;                        // unique per engine: the key of per-plan device caches
+  std::shared_ptr<void> device_state;     // what a device backend prepared for this plan
 };
 
 }  // namespace srt

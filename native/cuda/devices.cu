@@ -1,11 +1,26 @@
 // CUDA device discovery. The runtime is linked statically, so this loads on machines without a
 // driver; each failure is turned into a reason the JavaScript side reports (model.deviceReason).
-#include <cuda_runtime.h>
-
 #include "core/devices.h"
+#include "cuda/cuda_shim.h"
 
 namespace srt {
 
+#ifdef SRT_CUDA_EMULATE
+// The test build: one emulated device that runs the CUDA kernels on the CPU (cuda/emu/).
+CudaStatus cuda_status() {
+  CudaStatus s;
+  s.built = true;
+  s.message = "CUDA emulator on the CPU (test build)";
+  CudaDevice d;
+  d.name = "surrogate-rt CUDA emulator (CPU)";
+  d.major = 0;
+  d.minor = 0;
+  d.total_memory = int64_t(8) << 30;
+  d.multiprocessors = 1;
+  s.devices.push_back(d);
+  return s;
+}
+#else
 CudaStatus cuda_status() {
   CudaStatus s;
   s.built = true;
@@ -51,5 +66,6 @@ CudaStatus cuda_status() {
   }
   return s;
 }
+#endif
 
 }  // namespace srt

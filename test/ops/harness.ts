@@ -7,7 +7,7 @@ import type { Graph } from '../../src/graph/ir.js';
 import { inferShapes } from '../../src/graph/infer.js';
 import type { PlanOutput } from '../../src/graph/plan.js';
 import { simplify } from '../../src/graph/simplify.js';
-import { loadAddon, type Addon, type NativeEngine } from '../../src/native.js';
+import { EMULATOR_ADDON_FILE, loadAddon, loadAddonFile, type Addon, type NativeEngine } from '../../src/native.js';
 import { importModel } from '../../src/onnx/import.js';
 import { NativeRunner } from '../../src/runner.js';
 import { Tensor, type TensorData, type TensorType } from '../../src/tensor.js';
@@ -150,7 +150,7 @@ export function buildCase(c: OpCase, seed: number, bench = false): BuiltCase {
 // ---- backends --------------------------------------------------------------------------------
 
 export interface Backend {
-  name: 'cpu' | 'cuda';
+  name: 'cpu' | 'cuda' | 'cuda-emu';
   /** The addon, with Engine bound to this backend's device. */
   addon?: Addon;
   /** Why this backend is not tested here. */
@@ -166,16 +166,25 @@ function onDevice(addon: Addon, device: number, deviceIndex: number): Addon {
   return { ...addon, Engine };
 }
 
-/** Every backend the engine has: 'cpu', and 'cuda' once the addon sees a GPU and registers CUDA kernels. */
+/**
+ * Every backend the engine has: 'cpu'; 'cuda' when the addon sees a GPU; and 'cuda-emu', the CUDA
+ * kernels and executor of the emulator build (build/Release/surrogate_rt_emu.node, which `npm test`
+ * builds first) running on the CPU, so CI tests the CUDA code without a GPU.
+ */
 export function backends(): Backend[] {
   const { addon, error } = loadAddon();
-  if (!addon) return [{ name: 'cpu', skip: `the native addon is not available: ${error}` }, { name: 'cuda', skip: 'the native addon is not available' }];
-  const list: Backend[] = [{ name: 'cpu', addon }];
-  const cuda = addon.devices().cuda;
-  const ops = addon.registeredOps(1);
-  if (cuda.devices.length === 0) list.push({ name: 'cuda', skip: `no CUDA device (${cuda.reason || 'none'}: ${cuda.message})` });
-  else if (ops.length === 0) list.push({ name: 'cuda', skip: `${cuda.devices.length} CUDA device(s), but the addon registers no CUDA kernels yet` });
-  else list.push({ name: 'cuda', addon: onDevice(addon, 1, 0) });
+  const list: Backend[] = [];
+  if (!addon) {
+    list.push({ name: 'cpu', skip: `the native addon is not available: ${error}` }, { name: 'cuda', skip: 'the native addon is not available' });
+  } else {
+    list.push({ name: 'cpu', addon });
+    const cuda = addon.devices().cuda;
+    if (cuda.devices.length === 0) list.push({ name: 'cuda', skip: `no CUDA device (${cuda.reason || 'none'}: ${cuda.message})` });
+    else list.push({ name: 'cuda', addon: onDevice(addon, 1, 0) });
+  }
+  const emu = loadAddonFile(EMULATOR_ADDON_FILE);
+  if (emu.addon) list.push({ name: 'cuda-emu', addon: onDevice(emu.addon, 1, 0) });
+  else list.push({ name: 'cuda-emu', skip: `the CUDA emulator build is not available (${emu.error}; \`npm run build:emu\` builds it)` });
   return list;
 }
 
