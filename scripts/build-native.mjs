@@ -3,6 +3,9 @@
 // If the build fails, installation still succeeds: we say why and how to fix it, and
 // loadModel() then runs every model through onnxruntime-node and says so.
 // `--strict` makes a failure fatal (CI and `npm run build:native`).
+// `--emulator` builds the test addon build/Release/surrogate_rt_emu.node instead: the CUDA kernels
+// and executor compiled by the host compiler against the CPU emulator in native/cuda/emu (run
+// before `npm test`, so the CUDA code is tested where there is no GPU).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +18,18 @@ const require = createRequire(import.meta.url);
 
 if (process.env.SURROGATE_RT_SKIP_BUILD === '1') {
   console.log('surrogate-rt: SURROGATE_RT_SKIP_BUILD=1, not building the native addon');
+  process.exit(0);
+}
+
+if (process.argv.includes('--emulator')) {
+  const cache = join(root, 'build', 'CMakeCache.txt');
+  if (!existsSync(cache)) {
+    fail('the build folder is not configured (the main addon build did not run), so the CUDA emulator build cannot be made; the cuda-emu tests will be skipped');
+  }
+  const jobs = process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? String(Math.max(1, (await import('node:os')).availableParallelism()));
+  const r = spawnSync('cmake', ['--build', join(root, 'build'), '--target', 'surrogate_rt_emu', '--parallel', jobs], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) fail(`the CUDA emulator build failed (exit code ${r.status ?? r.signal})`);
+  console.log('surrogate-rt: CUDA emulator test addon built at build/Release/surrogate_rt_emu.node');
   process.exit(0);
 }
 

@@ -8,7 +8,7 @@ import { OrtRunner } from './fallback.js';
 import type { Dim, Graph, Shape } from './graph/ir.js';
 import { inferShapes } from './graph/infer.js';
 import { simplify } from './graph/simplify.js';
-import { loadAddon, type NativeDevices } from './native.js';
+import { loadAddon, type Addon, type NativeDevices } from './native.js';
 import { importModel, UPSTREAM_UNSUPPORTED } from './onnx/import.js';
 import { resolveLoadOptions, resolveSignal, type LoadOptions, type ResolvedLoadOptions } from './options.js';
 import { NativeRunner } from './runner.js';
@@ -37,7 +37,7 @@ export class Model {
   constructor(
     readonly inputs: readonly TensorInfo[],
     readonly outputs: readonly TensorInfo[],
-    /** 'cpu' today; 'cuda:N' once the CUDA backend runs the model. */
+    /** Where our engine runs the model: 'cuda:N' or 'cpu' (onnxruntime-node's fallback: 'cpu'). */
     readonly device: string,
     readonly backend: Backend,
     /** Why the model does not run on a GPU (undefined when it does). */
@@ -114,13 +114,77 @@ const CUDA_REASONS: Record<string, string> = {
   'no-device': 'no device',
 };
 
-function resolveDevice(opts: ResolvedLoadOptions): { device: string; reason: string } {
+type Placement = { kind: 'cpu' | 'cuda'; index: number };
+
+/**
+ * Where our engine should try to run, in order, and why not on a GPU when it will not. 'auto'
+ * tries the first CUDA device, then the CPU; 'cuda[:N]' only that device (ERR_DEVICE when it
+ * cannot be used); 'cpu' only the CPU.
+ */
+function placements(opts: ResolvedLoadOptions): { tries: Placement[]; reason: string | undefined } {
+  if (opts.device.kind === 'cpu') return { tries: [{ kind: 'cpu', index: 0 }], reason: "device 'cpu' was requested" };
   const cuda = devices().cuda;
-  const why = cuda.reason ? `${CUDA_REASONS[cuda.reason] ?? cuda.reason}: ${cuda.message}` : 'the CUDA backend has no kernels yet in this version, so models run on the CPU';
+  const index = opts.device.index;
+  let why: string | undefined;
+  if (cuda.reason) why = `${CUDA_REASONS[cuda.reason] ?? cuda.reason}: ${cuda.message}`;
+  else if (index >= cuda.devices.length) why = `no device: CUDA device ${index} does not exist (${cuda.devices.length} visible)`;
   if (opts.device.kind === 'cuda') {
-    throw new SurrogateError('ERR_DEVICE', `device 'cuda${opts.device.index ? `:${opts.device.index}` : ''}' was requested but cannot be used (${why})`);
+    if (why) throw new SurrogateError('ERR_DEVICE', `device 'cuda${index ? `:${index}` : ''}' was requested but cannot be used (${why})`);
+    return { tries: [{ kind: 'cuda', index }], reason: undefined };
   }
-  return { device: 'cpu', reason: opts.device.kind === 'cpu' ? "device 'cpu' was requested" : why };
+  if (why) return { tries: [{ kind: 'cpu', index: 0 }], reason: why };
+  return { tries: [{ kind: 'cuda', index }, { kind: 'cpu', index: 0 }], reason: undefined };
+}
+
+const placementName = (p: Placement) => (p.kind === 'cuda' ? `cuda:${p.index}` : 'cpu');
+
+/**
+ * Our engine for `graph` on the first placement that can run every node, or why none can. With
+ * device 'cuda' an unsupported node or a GPU out of memory is an error; with 'auto' the next
+ * placement is tried and the reason kept for model.deviceReason.
+ */
+function nativeRunner(
+  addon: Addon,
+  graph: Graph,
+  opts: ResolvedLoadOptions,
+  tries: Placement[],
+): { runner?: NativeRunner; placement: Placement; deviceReason?: string; reasons: string[]; error?: string } {
+  let deviceReason: string | undefined;
+  for (let t = 0; t < tries.length; t++) {
+    const placement = tries[t]!;
+    const last = t === tries.length - 1;
+    let native: NativeRunner | undefined;
+    try {
+      native = new NativeRunner(addon, graph, {
+        device: placement.kind,
+        deviceIndex: placement.index,
+        threads: opts.threads,
+        memoryLimit: opts.memoryLimit,
+        tf32: opts.precision === 'tf32',
+        cudaGraphs: opts.cudaGraphs,
+      });
+      const reasons = probeSupport(native, graph);
+      if (reasons.length === 0) return { runner: native, placement, deviceReason, reasons: [] };
+      native.dispose();
+      if (last || opts.device.kind === 'cuda') {
+        if (opts.device.kind === 'cuda') {
+          throw new UnsupportedError(`device '${placementName(placement)}' was requested but our CUDA kernels cannot run ${reasons.length} node(s): ${[...new Set(reasons)].slice(0, 3).join('; ')}`, [...new Set(reasons)]);
+        }
+        return { placement, deviceReason, reasons };
+      }
+      deviceReason = `unsupported on the GPU: ${[...new Set(reasons)].slice(0, 3).join('; ')}`;
+    } catch (e) {
+      native?.dispose();
+      const code = e instanceof SurrogateError ? e.code : '';
+      if (placement.kind === 'cuda' && !last && (code === 'ERR_OUT_OF_MEMORY' || code === 'ERR_DEVICE')) {
+        deviceReason = `${code === 'ERR_OUT_OF_MEMORY' ? 'out of memory' : 'device error'}: ${(e as Error).message}`;
+        continue;
+      }
+      if (e instanceof UnsupportedError && opts.device.kind !== 'cuda') return { placement, deviceReason, reasons: [], error: e.message };
+      throw e;
+    }
+  }
+  return { placement: tries[tries.length - 1]!, deviceReason, reasons: [] };
 }
 
 async function readModelBytes(source: unknown): Promise<{ bytes: Uint8Array; baseDir?: string }> {
@@ -144,7 +208,9 @@ function ioInfo(name: string, type: string, shape: Shape | undefined): TensorInf
 export async function loadModel(source: string | Uint8Array | ArrayBuffer, options?: LoadOptions): Promise<Model> {
   const opts = resolveLoadOptions(options);
   const { bytes, baseDir } = await readModelBytes(source);
-  const { device, reason: deviceReason } = resolveDevice(opts);
+  const { tries, reason } = placements(opts);
+  let deviceReason = reason;
+  let device = 'cpu';
 
   let fallbackReason: string | undefined;
   let missing: string[] = [];
@@ -177,21 +243,16 @@ export async function loadModel(source: string | Uint8Array | ArrayBuffer, optio
       fallbackReason = error;
     } else {
       const simplified = simplify(graph, inferShapes(graph));
-      let native: NativeRunner | undefined;
-      try {
-        native = new NativeRunner(addon, simplified, opts.memoryLimit, opts.threads);
-        const reasons = probeSupport(native, simplified);
-        if (reasons.length > 0) {
-          missing = [...new Set(reasons)];
-          fallbackReason = `our engine cannot run ${reasons.length} node(s): ${missing.slice(0, 3).join('; ')}`;
-          native.dispose();
-          native = undefined;
-        }
-      } catch (e) {
-        native?.dispose();
-        if (!(e instanceof UnsupportedError)) throw e;
-        fallbackReason = e.message;
-        native = undefined;
+      const chosen = nativeRunner(addon, simplified, opts, tries);
+      deviceReason = chosen.deviceReason ?? deviceReason;
+      const native = chosen.runner;
+      if (native) {
+        device = placementName(chosen.placement);
+      } else if (chosen.error !== undefined) {
+        fallbackReason = chosen.error;
+      } else {
+        missing = [...new Set(chosen.reasons)];
+        fallbackReason = `our engine cannot run ${chosen.reasons.length} node(s): ${missing.slice(0, 3).join('; ')}`;
       }
       runner = native;
       graph = simplified;

@@ -21,7 +21,7 @@ export interface NativeEngine {
   dispose(): void;
 }
 export interface Addon {
-  Engine: new (options: { device: number; deviceIndex: number; threads: number; memoryLimit: number; tf32?: boolean; cudaGraphs?: boolean }) => NativeEngine;
+  Engine: new (options: { device: number; deviceIndex: number; threads: number; memoryLimit: number; tf32?: boolean; cudaGraphs?: boolean; poison?: boolean }) => NativeEngine;
   init(errorClass: typeof SurrogateError): void;
   devices(): NativeDevices;
   registeredOps(device: number): string[];

@@ -4,10 +4,19 @@ import { InvalidArgumentError } from './errors.js';
 
 export type DeviceOption = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
 export type FallbackOption = 'onnxruntime' | 'error';
+export type PrecisionOption = 'fp32' | 'tf32';
 
 export interface LoadOptions {
-  /** Where to run: 'auto' (default) picks a CUDA device when usable, else the CPU. */
+  /**
+   * Where to run: 'auto' (default) picks CUDA device 0 when the addon was built with CUDA, a driver
+   * is present and a device is visible, else the CPU (model.deviceReason says why). 'cuda' or
+   * 'cuda:N' insists on that GPU and throws ERR_DEVICE when it cannot be used; 'cpu' never uses one.
+   */
   device?: DeviceOption;
+  /** GPU matrix precision: 'fp32' (default) or 'tf32' (tensor cores: faster, ~1e-3 relative error). */
+  precision?: PrecisionOption;
+  /** GPU: replay each batch size's run from a captured CUDA graph (default true). */
+  cudaGraphs?: boolean;
   /** CPU threads for our kernels and for the fallback; default: the machine's cores. */
   threads?: number;
   /** What to do when our engine cannot run the model: 'onnxruntime' (default) or 'error'. */
@@ -20,6 +29,8 @@ export interface LoadOptions {
 
 export interface ResolvedLoadOptions {
   device: { kind: 'auto' | 'cpu' | 'cuda'; index: number };
+  precision: PrecisionOption;
+  cudaGraphs: boolean;
   threads: number;
   fallback: FallbackOption;
   memoryLimit: number;
@@ -34,7 +45,7 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('an object', 'options', options);
   const o = options as Record<string, unknown>;
-  const known = ['device', 'threads', 'fallback', 'memoryLimit', 'baseDir'];
+  const known = ['device', 'precision', 'cudaGraphs', 'threads', 'fallback', 'memoryLimit', 'baseDir'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new InvalidArgumentError(`one of the options ${known.join(', ')}`, 'an option name', k);
 
   let device: ResolvedLoadOptions['device'] = { kind: 'auto', index: 0 };
@@ -43,6 +54,10 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
     if (!m || (m[2] !== undefined && m[1] !== 'cuda')) throw new InvalidArgumentError("'auto', 'cpu', 'cuda' or 'cuda:N'", 'device', o.device);
     device = { kind: m[1] as 'auto' | 'cpu' | 'cuda', index: m[2] ? Number(m[2]) : 0 };
   }
+  const precision = o.precision ?? 'fp32';
+  if (precision !== 'fp32' && precision !== 'tf32') throw new InvalidArgumentError("'fp32' or 'tf32'", 'precision', o.precision);
+  const cudaGraphs = o.cudaGraphs ?? true;
+  if (typeof cudaGraphs !== 'boolean') throw new InvalidArgumentError('a boolean', 'cudaGraphs', o.cudaGraphs);
   const threads = o.threads ?? availableParallelism();
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new InvalidArgumentError('an integer between 1 and 1024', 'threads', o.threads);
@@ -54,7 +69,7 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
     throw new InvalidArgumentError('a positive integer number of bytes', 'memoryLimit', o.memoryLimit);
   }
   if (o.baseDir !== undefined && typeof o.baseDir !== 'string') throw new InvalidArgumentError('a string', 'baseDir', o.baseDir);
-  return { device, threads, fallback, memoryLimit, baseDir: o.baseDir as string | undefined };
+  return { device, precision, cudaGraphs, threads, fallback, memoryLimit, baseDir: o.baseDir as string | undefined };
 }
 
 export function resolveSignal(options: unknown): AbortSignal | undefined {

@@ -17,23 +17,46 @@ interface Prepared {
   outputs: PlanOutput[];
 }
 
+/** Where and how a NativeRunner's engine runs. */
+export interface EngineConfig {
+  device: 'cpu' | 'cuda';
+  deviceIndex: number;
+  threads: number;
+  memoryLimit: number;
+  /** CUDA: matrix products on TF32 tensor cores. */
+  tf32: boolean;
+  /** CUDA: replay each plan from a captured CUDA graph after its first run. */
+  cudaGraphs: boolean;
+  /** Checks only: fill the arena and outputs with NaN bytes before each run (unwritten memory shows). */
+  poison?: boolean;
+}
+
 export class NativeRunner {
   private readonly engine: NativeEngine;
   private readonly weights = new Map<string, number>();
   private readonly plans = new Map<string, Prepared>();
+  private readonly memoryLimit: number;
 
   constructor(
     addon: Addon,
     /** The load-time graph: imported, inferred with symbolic shapes and simplified. */
     readonly graph: Graph,
-    private readonly memoryLimit: number,
-    threads: number,
+    readonly config: EngineConfig,
   ) {
+    this.memoryLimit = config.memoryLimit;
     for (const [name, c] of graph.constants) {
       if (!NATIVE_DTYPES.includes(c.type)) throw new UnsupportedError(`constant '${name}' has element type ${c.type}, which the native engine does not support`);
     }
     this.valueInputs = valueInputsOf(graph);
-    this.engine = new addon.Engine({ device: 0, deviceIndex: 0, threads, memoryLimit });
+    this.engine = new addon.Engine({
+      device: config.device === 'cuda' ? 1 : 0,
+      deviceIndex: config.deviceIndex,
+      threads: config.threads,
+      memoryLimit: config.memoryLimit,
+      tf32: config.tf32,
+      cudaGraphs: config.cudaGraphs,
+      poison: config.poison ?? false,
+    });
     let id = 0;
     for (const [name, c] of graph.constants) {
       this.engine.setWeight(id, DTYPE_CODE[c.type], c.dims, c.data);

@@ -244,6 +244,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       if (o.Has("memoryLimit")) opts.memory_limit = static_cast<int64_t>(get_number(env, o.Get("memoryLimit"), "memoryLimit"));
       if (o.Has("tf32")) opts.tf32 = o.Get("tf32").ToBoolean().Value();
       if (o.Has("cudaGraphs")) opts.cuda_graphs = o.Get("cudaGraphs").ToBoolean().Value();
+      if (o.Has("poison")) opts.poison = o.Get("poison").ToBoolean().Value();
     }
     try {
       engine_ = std::make_shared<srt::Engine>(opts);

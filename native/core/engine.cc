@@ -204,6 +204,10 @@ void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const 
     return;
   }
   Buffer arena = take_arena(static_cast<size_t>(d.arena_bytes));
+  if (options_.poison) {
+    if (arena.size()) std::memset(arena.data(), 0xFF, arena.size());
+    for (size_t i = 0; i < outputs.size(); ++i) std::memset(outputs[i], 0xFF, output_bytes[i]);
+  }
   std::vector<Tensor> tensors(d.tensors.size());
   for (size_t id = 0; id < d.tensors.size(); ++id) {
     const TensorDesc& t = d.tensors[id];

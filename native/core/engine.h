@@ -22,6 +22,8 @@ struct EngineOptions {
   int64_t memory_limit = int64_t(8) << 30;  // bytes; plans needing more are refused before allocation
   bool tf32 = false;         // CUDA: matrix products may use TF32 tensor cores
   bool cuda_graphs = true;   // CUDA: replay each plan from a captured CUDA graph after its first run
+  bool poison = false;       // checks: fill the arena and outputs with 0xFF (NaN) before each run,
+                             // so memory a kernel fails to write shows up
 };
 
 // Aligned heap block; the unit of weight and arena storage.

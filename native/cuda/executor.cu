@@ -263,6 +263,10 @@ class CudaBackend : public DeviceBackend {
     uint8_t* host = static_cast<uint8_t*>(s.staging.ptr);
     int32_t* error_word = reinterpret_cast<int32_t*>(io + st.in_block + st.out_offsets.back());
     if (st.in_block) check(cudaMemcpyAsync(io, host, st.in_block, cudaMemcpyHostToDevice, s.stream), "copying inputs to the GPU");
+    if (options_.poison) {  // arena and outputs to 0xFF (NaN): what a kernel fails to write shows
+      check(cudaMemsetAsync(s.region.ptr, 0xFF, st.arena_bytes, s.stream), "poisoning the arena");
+      check(cudaMemsetAsync(io + st.in_block, 0xFF, st.out_block, s.stream), "poisoning the outputs");
+    }
     check(cudaMemsetAsync(error_word, 0, sizeof(int32_t), s.stream), "clearing the error word");
     DeviceContext dev;
     dev.stream = s.stream;

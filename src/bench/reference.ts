@@ -1,4 +1,4 @@
-// onnxruntime-node as the reference implementation, and the error measure we compare with.
+// onnxruntime-node as the reference implementation (the error measures are in metrics.ts).
 import * as ort from 'onnxruntime-node';
 import { Tensor, type TensorData, type TensorType } from '../tensor.js';
 
@@ -15,20 +15,4 @@ export async function ortRun(session: ort.InferenceSession, feeds: Record<string
   return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, new Tensor(t.type as TensorType, t.data as TensorData, t.dims)]));
 }
 
-export function asNumbers(d: TensorData): Float64Array {
-  return d instanceof BigInt64Array ? Float64Array.from(d, Number) : Float64Array.from(d as ArrayLike<number>);
-}
-
-/** ‖a − b‖₂ / ‖b‖₂ (or the absolute norm when b is all zeros). */
-export function relL2(a: TensorData, b: TensorData): number {
-  const x = asNumbers(a), y = asNumbers(b);
-  if (x.length !== y.length) return Infinity;
-  let num = 0, den = 0;
-  for (let i = 0; i < x.length; i++) {
-    const d = x[i]! - y[i]!;
-    num += d * d;
-    den += y[i]! * y[i]!;
-  }
-  if (Number.isNaN(num)) return Infinity;
-  return den === 0 ? Math.sqrt(num) : Math.sqrt(num / den);
-}
+export { asNumbers, relL2 } from './metrics.js';

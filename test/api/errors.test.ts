@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AbortError, DisposedError, InputError, InvalidArgumentError, loadModel, MemoryLimitError, ModelError, SurrogateError, Tensor, UnsupportedError, type Model,
+  AbortError, devices, DisposedError, InputError, InvalidArgumentError, loadModel, MemoryLimitError, ModelError, SurrogateError, Tensor, UnsupportedError, type Model,
 } from '../../src/index.js';
 import { loadAddon } from '../../src/native.js';
 import { buildModel } from '../onnx-builder.js';
@@ -140,11 +140,30 @@ describe('options', () => {
   it('validates fallback', () => rejects(loadModel(f, { fallback: 'maybe' as never }), InvalidArgumentError, 'ERR_INVALID_ARGUMENT', /^Expected 'onnxruntime' or 'error' for fallback but received string 'maybe'$/));
   it('validates memoryLimit', () => rejects(loadModel(f, { memoryLimit: -1 }), InvalidArgumentError, 'ERR_INVALID_ARGUMENT', /^Expected a positive integer number of bytes for memoryLimit but received number -1$/));
   it('rejects unknown options', () => rejects(loadModel(f, { thread: 2 } as never), InvalidArgumentError, 'ERR_INVALID_ARGUMENT', /^Expected one of the options .* for an option name but received string 'thread'$/));
-  it("device 'cuda' without a usable GPU is a clear error", () => rejects(loadModel(f, { device: 'cuda' }), SurrogateError, 'ERR_DEVICE', /^device 'cuda' was requested but cannot be used \(/));
-  it("device 'auto' falls back to the CPU and says why", async () => {
+  it('validates precision', () => rejects(loadModel(f, { precision: 'fp16' as never }), InvalidArgumentError, 'ERR_INVALID_ARGUMENT', /^Expected 'fp32' or 'tf32' for precision but received string 'fp16'$/));
+  it('validates cudaGraphs', () => rejects(loadModel(f, { cudaGraphs: 1 as never }), InvalidArgumentError, 'ERR_INVALID_ARGUMENT', /^Expected a boolean for cudaGraphs but received number 1$/));
+  const cuda = devices().cuda;
+  const noGpu = cuda.devices.length === 0;
+  const label: Record<string, string> = { 'not-built': 'not built with CUDA', 'no-driver': 'no driver', 'driver-too-old': 'driver too old', 'no-device': 'no device' };
+  it.skipIf(!noGpu)("device 'cuda' without a usable GPU is a clear error", () =>
+    rejects(loadModel(f, { device: 'cuda' }), SurrogateError, 'ERR_DEVICE', new RegExp(`^device 'cuda' was requested but cannot be used \\(${label[cuda.reason]}: `)));
+  it.skipIf(!noGpu)("device 'auto' falls back to the CPU and says why", async () => {
     const model = await loadModel(f);
     expect(model.device).toBe('cpu');
-    expect(model.deviceReason).toMatch(/not built with CUDA|no driver|no device|driver too old|no kernels yet/);
+    expect(model.deviceReason).toBe(`${label[cuda.reason]}: ${cuda.message}`);
+    model.dispose();
+  });
+  it.skipIf(noGpu)("device 'auto' picks the first GPU when there is one", async () => {
+    const model = await loadModel(f);
+    expect(model.device).toBe('cuda:0');
+    expect(model.deviceReason).toBeUndefined();
+    model.dispose();
+  });
+  it("device 'cuda:N' beyond the visible devices is a clear error", () =>
+    rejects(loadModel(f, { device: 'cuda:7' }), SurrogateError, 'ERR_DEVICE', /^device 'cuda:7' was requested but cannot be used \((no device: CUDA device 7 does not exist|not built with CUDA|no driver|driver too old|no device)/));
+  it("device 'cpu' says so", async () => {
+    const model = await loadModel(f, { device: 'cpu' });
+    expect([model.device, model.deviceReason]).toEqual(['cpu', "device 'cpu' was requested"]);
     model.dispose();
   });
 });

@@ -157,7 +157,7 @@ export interface Backend {
   skip?: string;
 }
 
-/** The addon with every Engine created on `device`/`index` (NativeRunner always asks for device 0). */
+/** The addon with every Engine created on `device`/`index` (prepareNative asks for the CPU). */
 function onDevice(addon: Addon, device: number, deviceIndex: number): Addon {
   const Base = addon.Engine;
   const Engine = function (options: ConstructorParameters<Addon['Engine']>[0]): NativeEngine {
@@ -215,7 +215,7 @@ export function prepareNative(addon: Addon, built: BuiltCase, threads = THREADS)
   const graph = simplify(imported.graph, inferShapes(imported.graph));
   let runner: NativeRunner;
   try {
-    runner = new NativeRunner(addon, graph, MEMORY_LIMIT, threads);
+    runner = new NativeRunner(addon, graph, { device: 'cpu', deviceIndex: 0, threads, memoryLimit: MEMORY_LIMIT, tf32: false, cudaGraphs: true });
   } catch (e) {
     if (e instanceof UnsupportedError) return { ok: false, skip: `runner: ${e.message}` };
     throw e;
