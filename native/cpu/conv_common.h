@@ -119,10 +119,12 @@ inline ConvCall conv_call(const KernelCall& call) {
   const std::vector<int64_t> st = call.attrs.ints("strides"), pd = call.attrs.ints("pads"),
                              dl = call.attrs.ints("dilations");
   const int64_t kh = sp(Wt, 0), kw = sp(Wt, 1);
+  // (A named Window, not a ?: of two braced Windows inside the ConvCall braces: nvcc 13's cicc
+  // crashes on that.)
+  const Window g = s == 2 ? Window{kh, kw, st[0], st[1], dl[0], dl[1], pd[0], pd[1]}
+                          : Window{1, kw, 1, st[0], 1, dl[0], 0, pd[0]};
   return ConvCall{X, Wt, call.in.size() > 2 ? call.in[2] : nullptr, Y,
-                  X.dims[0], X.dims[1], sp(X, 0), sp(X, 1), sp(Y, 0), sp(Y, 1), call.attrs.i("group", 1),
-                  s == 2 ? Window{kh, kw, st[0], st[1], dl[0], dl[1], pd[0], pd[1]}
-                         : Window{1, kw, 1, st[0], 1, dl[0], 0, pd[0]}};
+                  X.dims[0], X.dims[1], sp(X, 0), sp(X, 1), sp(Y, 0), sp(Y, 1), call.attrs.i("group", 1), g};
 }
 
 }  // namespace cpu
