@@ -826,6 +826,15 @@ add({ op: 'MaxPool', variant: 'Indices, symbolic batch, ceil_mode, pads', opset:
 add({ op: 'Relu', variant: 'output also read by another node (two graph outputs)', opset: 14, inputs: [F('x', [3, 4])], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }, { op: 'Neg', inputs: ['y'], outputs: ['z'] }], outputs: [{ name: 'y', type: 'float32' }, { name: 'z', type: 'float32' }] });
 add({ op: 'Split', variant: 'outputs read by a following Add', opset: 13, inputs: [F('x', [4, 6])], nodes: [{ op: 'Split', inputs: ['x'], outputs: ['p', 'q'], attrs: { axis: 1 } }, { op: 'Add', inputs: ['p', 'q'], outputs: ['y'] }], outputs: [{ name: 'y', type: 'float32' }, { name: 'p', type: 'float32' }] });
 
+// Larger products that reach each path of the CUDA sgemm (skinny, transposed skinny, 32/64/128 tiles).
+add({ op: 'Gemm', variant: 'large 200×150×150 transA transB, C [M,N] beta 0.5', opset: 13, inputs: [F('a', [150, 200]), F('b', [150, 150]), F('c', [200, 150])], attrs: { transA: 1, transB: 1, beta: 0.5 }, tol: 2e-6 });
+add({ op: 'Gemm', variant: 'few rows M=4, K=600, N=500 transB, C [N]', opset: 13, inputs: [F('a', [4, 600]), Wt('w', [500, 600]), Wt('c', [500])], attrs: { transB: 1 }, tol: 2e-6 });
+add({ op: 'Gemm', variant: 'few columns M=300, N=10, K=100, C [M,1]', opset: 13, inputs: [F('a', [300, 100]), F('b', [100, 10]), F('c', [300, 1])], tol: 2e-6 });
+add({ op: 'Gemm', variant: 'alpha 0, C [M,N] (A and B not read)', opset: 13, inputs: [F('a', [3, 4]), F('b', [4, 5]), F('c', [3, 5])], attrs: { alpha: float(0), beta: 0.5 } });
+add({ op: 'MatMul', variant: 'batched 64×64 tiles [32,65,24]×[32,24,66]', opset: 13, inputs: [F('a', [32, 65, 24]), F('b', [32, 24, 66])] });
+add({ op: 'MatMul', variant: 'batched 128×128 tiles [32,129,9]×[32,9,130]', opset: 13, inputs: [F('a', [32, 129, 9]), F('b', [32, 9, 130])] });
+add({ op: 'MatMul', variant: 'batch folded into rows, odd K [4,37,33]×[33,45]', opset: 13, inputs: [F('a', [4, 37, 33]), F('b', [33, 45])] });
+
 // float64 results for the float Sum/Mean reductions (our kernels accumulate in double; onnxruntime
 // sums in float32, so on long reductions the two differ by ~1e-6 and the float64 result decides).
 function reduce64(x: Tensor, axes: number[] | undefined, mean: boolean): Float64Array {
