@@ -81,6 +81,7 @@ const LABEL: Record<ColumnKey, string> = {
 const TABLE_COLUMNS: ColumnKey[] = ['cuda-graphs', 'cuda-eager', 'cuda-tf32', 'cpu', 'torch-eager', 'torch-graphs', 'torch-tf32'];
 /** Like-for-like pairs for the ratio columns: torch time / our time (> 1: we are faster). */
 const RATIOS: [torch: ColumnKey, ours: ColumnKey][] = [['torch-graphs', 'cuda-graphs'], ['torch-eager', 'cuda-eager'], ['torch-tf32', 'cuda-tf32']];
+const RATIO_LABEL: Partial<Record<ColumnKey, string>> = { 'torch-graphs': 'graphs: torch ÷ ours', 'torch-eager': 'eager: torch ÷ ours', 'torch-tf32': 'TF32: torch ÷ ours' };
 const CUDA_CONFIGS: { key: ColumnKey; options: LoadOptions; tolerance: number }[] = [
   { key: 'cuda-graphs', options: { precision: 'fp32', cudaGraphs: true }, tolerance: TOLERANCE.fp32 },
   { key: 'cuda-eager', options: { precision: 'fp32', cudaGraphs: false }, tolerance: TOLERANCE.fp32 },
@@ -118,7 +119,6 @@ interface ModelRecord {
   /** Relative L2 of each CUDA column's output against our CPU output at CHECK_BATCH. */
   check: Partial<Record<ColumnKey, { relL2?: number; ok?: boolean; error?: string; device?: string }>>;
   cells: Cell[];
-  notes: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ async function benchModel(m: ManifestModel): Promise<ModelRecord> {
   const bytes = readFileSync(file);
   const rec: ModelRecord = {
     name: m.name, description: m.description, parameters: (m as ManifestModel & { parameters?: number }).parameters,
-    analysis: {}, check: {}, cells: [...torchCells(torch, m.name)], notes: [],
+    analysis: {}, check: {}, cells: [...torchCells(torch, m.name)],
   };
   try {
     for (const b of new Set([1, CHECK_BATCH, ...BATCHES])) rec.analysis[b] = analyze(bytes, b);
@@ -395,7 +395,11 @@ async function benchModel(m: ManifestModel): Promise<ModelRecord> {
       }
       rec.cells.push(await timeCell(model, cfg.key, b, feeds(b)));
     }
-    model.dispose();
+    try {
+      model.dispose();
+    } catch (e) {
+      progress(`${cfg.key}: dispose failed: ${message(e)}`);
+    }
   }
 
   let previous: Cell | undefined;
@@ -446,12 +450,12 @@ function render(partial: boolean): string {
   } else {
     lines.push(`- GPU: none usable — ${gpuReason}. The CUDA columns are left out.`);
   }
-  lines.push(`- CUDA: driver ${version(dev.cuda.driverVersion)}, runtime ${version(dev.cuda.runtimeVersion)} (our addon${dev.cuda.built ? ', built with CUDA' : ', built without CUDA'})`);
+  lines.push(`- CUDA: driver ${version(dev.cuda.driverVersion)}, runtime ${version(dev.cuda.runtimeVersion)} (${!dev.native ? 'our addon is not loaded' : dev.cuda.built ? 'our addon, built with CUDA' : 'our addon, built WITHOUT CUDA'})`);
   lines.push(`- CPU: ${cpuModel} (${availableParallelism()} logical cores${dev.cpu.avx512f ? ', AVX-512' : dev.cpu.avx2 ? ', AVX2' : ''}), ${fmtBytes(totalmem())} RAM; our CPU column uses ${THREADS} thread(s)`);
   lines.push(`- Node ${process.version}, surrogate-rt ${pkg.version ?? '?'}`);
   if (torch.error && !(torch.rows?.length)) lines.push(`- PyTorch: columns left out — ${torch.error}`);
   else lines.push(`- PyTorch ${torch.torch ?? '?'} (CUDA ${torch.torch_cuda ?? '?'}, cuDNN ${torch.cudnn ?? '?'}${torch.cudnn_benchmark ? ', cudnn.benchmark on' : ''}), Python ${torch.python ?? '?'}, on ${torch.gpu ?? TORCH_DEVICE}${torch.error ? ` — ${torch.error}` : ''}`);
-  lines.push(`- Method: each cell is time-boxed to ${SECONDS} s (BENCH_SECONDS) after a first call and 1–3 warm-up calls, at most ${MAX_RUNS} runs; latency = median (p90) of one call from host inputs to host outputs (ours: \`await model.predict()\`; PyTorch: copy to the GPU, forward, copy back), throughput = batch / median. fp32 columns run with TF32 off; "TF32" columns use TF32 tensor cores (ours: \`precision: 'tf32'\`, PyTorch: allow_tf32 for matmul and cuDNN, with CUDA graphs).`);
+  lines.push(`- Method: each cell is time-boxed to ${SECONDS} s (BENCH_SECONDS) after a first call and 1–3 warm-up calls, at most ${MAX_RUNS} runs; latency = median (p90) of one call from host inputs to host outputs (ours: \`await model.predict()\`; PyTorch: copy to the GPU, forward, copy back), throughput = batch / median (samples/s). Ratios: torch time ÷ our time, like for like (> 1: we are faster). fp32 columns run with TF32 off; "TF32" columns use TF32 tensor cores (ours: \`precision: 'tf32'\`, PyTorch: allow_tf32 for matmul and cuDNN, with CUDA graphs).`);
   lines.push('');
 
   // Correctness.
@@ -480,7 +484,7 @@ function render(partial: boolean): string {
       lines.push(`FLOP count unavailable: ${rec.analysisError}`, '');
     }
     const ratioCols = hasTorch && !gpuReason ? RATIOS : [];
-    lines.push(`| batch | ${columns.map((c) => LABEL[c]).join(' | ')}${ratioCols.map(([t, o]) => ` | ${LABEL[t]} ÷ ${LABEL[o]}`).join('')} |`);
+    lines.push(`| batch | ${columns.map((c) => LABEL[c]).join(' | ')}${ratioCols.map(([t]) => ` | ${RATIO_LABEL[t]}`).join('')} |`);
     lines.push(`|---:|${columns.map(() => '---|').join('')}${ratioCols.map(() => '---:|').join('')}`);
     const notes: { column: ColumnKey; batch: number; what: string }[] = [];
     for (const b of BATCHES) {
