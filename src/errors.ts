@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'ERR_OUT_OF_MEMORY'
   | 'ERR_DISPOSED' // the model was disposed
   | 'ERR_ABORTED' // the caller's AbortSignal fired
+  | 'ERR_TIMEOUT' // the request's timeout passed before its result was ready
+  | 'ERR_OVERLOADED' // the model's request queue is full (maxQueue)
   | 'ERR_DEVICE' // requested device not available
   | 'ERR_INVALID_PLAN' // internal: a plan failed native validation
   | 'ERR_NATIVE_UNAVAILABLE'
@@ -83,6 +85,21 @@ export class AbortError extends SurrogateError {
   constructor(reason?: unknown) {
     super('ERR_ABORTED', `The operation was aborted${reason instanceof Error ? `: ${reason.message}` : ''}`, { cause: reason });
     this.name = 'AbortError';
+  }
+}
+
+export class TimeoutError extends SurrogateError {
+  constructor(ms: number) {
+    super('ERR_TIMEOUT', `The request timed out after ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** The model's queue is full: the request was refused at once, nothing was queued. */
+export class OverloadError extends SurrogateError {
+  constructor(queued: number) {
+    super('ERR_OVERLOADED', `The model is overloaded: ${queued} requests are queued (maxQueue); try again later`);
+    this.name = 'OverloadError';
   }
 }
 

@@ -1,11 +1,12 @@
 // surrogate-rt: batched inference of ONNX surrogate models for Node.js, on our own engine.
 export { loadModel, devices, Model } from './model.js';
 export type { Backend, PredictOptions, TensorInfo } from './model.js';
-export type { DeviceOption, FallbackOption, LoadOptions } from './options.js';
+export type { BatchingOptions, DeviceOption, FallbackOption, LoadOptions, PrecisionOption } from './options.js';
+export type { BatchingConfig, ModelStats, Priority } from './batcher.js';
 export { Tensor } from './tensor.js';
 export type { TensorData, TensorType } from './tensor.js';
 export {
-  AbortError, DisposedError, InputError, InvalidArgumentError, MemoryLimitError, ModelError, ShapeError, SurrogateError, UnsupportedError,
+  AbortError, DisposedError, InputError, InvalidArgumentError, MemoryLimitError, ModelError, OverloadError, ShapeError, SurrogateError, TimeoutError, UnsupportedError,
 } from './errors.js';
 export type { ErrorCode } from './errors.js';
 

@@ -10,7 +10,9 @@ import { inferShapes } from './graph/infer.js';
 import { simplify } from './graph/simplify.js';
 import { loadAddon, type Addon, type NativeDevices } from './native.js';
 import { importModel, UPSTREAM_UNSUPPORTED } from './onnx/import.js';
-import { resolveLoadOptions, resolveSignal, type LoadOptions, type ResolvedLoadOptions } from './options.js';
+import { resolveLoadOptions, resolvePredictOptions, type LoadOptions, type ResolvedLoadOptions } from './options.js';
+import { Batcher, type BatchingConfig, type ModelStats, type Priority } from './batcher.js';
+import { notBatchableReason } from './graph/batchable.js';
 import { NativeRunner } from './runner.js';
 import type { Tensor, TensorType } from './tensor.js';
 
@@ -24,7 +26,12 @@ export interface TensorInfo {
 export type Backend = 'native' | 'onnxruntime';
 
 export interface PredictOptions {
+  /** Rejects the call with AbortError: a queued request never runs, a running one is discarded. */
   signal?: AbortSignal;
+  /** Rejects the call with TimeoutError after this many milliseconds (queued or running). */
+  timeoutMs?: number;
+  /** Queue priority (default 'normal'): 'high' requests are batched and run first. */
+  priority?: Priority;
 }
 
 interface Runner {
@@ -50,47 +57,46 @@ export class Model {
     private runner: Runner | undefined,
     /** The load-time graph (imported, inferred, simplified), for inspection. */
     readonly graph: Graph,
-  ) {}
+    batching: BatchingConfig,
+  ) {
+    const run = runner!;
+    this.batcher = new Batcher((feeds) => run.run(feeds), batching);
+  }
 
-  private readonly pending = new Set<(e: Error) => void>();
+  private readonly batcher: Batcher;
+
+  /** How concurrent predict() calls are batched (enabled, or the reason why not, and the limits). */
+  get batching(): BatchingConfig {
+    return this.batcher.config;
+  }
+
+  /** Counters since load, named after Triton's metrics: requests, samples, runs, queue and compute time, batch sizes. */
+  stats(): ModelStats {
+    return this.batcher.stats();
+  }
 
   get disposed(): boolean {
     return this.runner === undefined;
   }
 
-  /** Runs the model. Never blocks the event loop on our engine: the work runs on a native thread. */
+  /**
+   * Runs the model. Never blocks the event loop on our engine: the work runs on a native thread.
+   * Concurrent calls with the same non-batch shapes are batched into one run (see `batching`).
+   */
   async predict(feeds: Record<string, unknown>, options?: PredictOptions): Promise<Record<string, Tensor>> {
-    const signal = resolveSignal(options);
-    const runner = this.runner;
-    if (!runner) throw new DisposedError();
-    if (signal?.aborted) throw new AbortError(signal.reason);
+    const opts = resolvePredictOptions(options);
+    if (!this.runner) throw new DisposedError();
+    if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
     const checked = checkFeeds(this.inputs as ModelIO[], feeds);
-    return new Promise<Record<string, Tensor>>((resolvePromise, reject) => {
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        this.pending.delete(cancel);
-        signal?.removeEventListener('abort', onAbort);
-        fn();
-      };
-      const cancel = (e: Error) => finish(() => reject(e));
-      const onAbort = () => cancel(new AbortError(signal!.reason));
-      this.pending.add(cancel);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      runner.run(checked.feeds).then(
-        (out) => finish(() => resolvePromise(out)),
-        (e: unknown) => finish(() => reject(e)),
-      );
-    });
+    return this.batcher.submit(checked.feeds, opts);
   }
 
-  /** Frees native memory. Calls in flight reject with DisposedError; later calls too. */
+  /** Frees native memory. Calls queued or in flight reject with DisposedError; later calls too. */
   dispose(): void {
     const runner = this.runner;
     if (!runner) return;
     this.runner = undefined;
-    for (const cancel of [...this.pending]) cancel(new DisposedError());
+    this.batcher.dispose();
     runner.dispose();
   }
 }
@@ -280,7 +286,18 @@ export async function loadModel(source: string | Uint8Array | ArrayBuffer, optio
     graph?.opset ?? 0,
     runner,
     graph ?? EMPTY_GRAPH,
+    batchingConfig(opts, graph, device),
   );
+}
+
+/** The batcher's configuration: the options, with batching off (and why) when the model is not batchable. */
+function batchingConfig(opts: ResolvedLoadOptions, graph: Graph | undefined, device: string): BatchingConfig {
+  const b = opts.batching;
+  const reason = b === false ? "batching: false was requested" : !graph ? 'the model could not be imported, so its batch dimension is unknown' : notBatchableReason(graph, inferShapes(graph));
+  if (b === false || reason !== undefined) {
+    return { enabled: false, reason, maxBatch: 1, maxDelayMs: 0, preferredBatchSizes: [], maxQueue: b ? b.maxQueue : 10_000, concurrency: (b && b.concurrency) || Number.MAX_SAFE_INTEGER };
+  }
+  return { enabled: true, ...b, concurrency: b.concurrency ?? (device.startsWith('cuda') ? 2 : 1) };
 }
 
 const EMPTY_GRAPH: Graph = { inputs: [], outputs: [], nodes: [], constants: new Map(), opset: 0, meta: { producer: '', irVersion: 0, opsetImports: {} } };

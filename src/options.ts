@@ -6,6 +6,20 @@ export type DeviceOption = 'auto' | 'cpu' | 'cuda' | `cuda:${number}`;
 export type FallbackOption = 'onnxruntime' | 'error';
 export type PrecisionOption = 'fp32' | 'tf32';
 
+/** Dynamic batching of concurrent predict() calls (see src/batcher.ts). */
+export interface BatchingOptions {
+  /** Most samples in one run (default 64). */
+  maxBatch?: number;
+  /** How long the oldest queued request may wait for more (default 0: batches form from the requests that queue while a run is in flight). */
+  maxDelayMs?: number;
+  /** Batch sizes to run at once when the queued requests make one exactly. */
+  preferredBatchSizes?: number[];
+  /** Most requests queued; beyond it predict() rejects at once with OverloadError (default 10000). */
+  maxQueue?: number;
+  /** Runs in flight at once for this model (default 1 on the CPU, 2 on a GPU; unbounded without batching). */
+  concurrency?: number;
+}
+
 export interface LoadOptions {
   /**
    * Where to run: 'auto' (default) picks CUDA device 0 when the addon was built with CUDA, a driver
@@ -17,6 +31,8 @@ export interface LoadOptions {
   precision?: PrecisionOption;
   /** GPU: replay each batch size's run from a captured CUDA graph (default true). */
   cudaGraphs?: boolean;
+  /** Dynamic batching: true (default; on when the model is batchable), false, or its options. */
+  batching?: boolean | BatchingOptions;
   /** CPU threads for our kernels and for the fallback; default: the machine's cores. */
   threads?: number;
   /** What to do when our engine cannot run the model: 'onnxruntime' (default) or 'error'. */
@@ -31,6 +47,7 @@ export interface ResolvedLoadOptions {
   device: { kind: 'auto' | 'cpu' | 'cuda'; index: number };
   precision: PrecisionOption;
   cudaGraphs: boolean;
+  batching: false | (Required<Omit<BatchingOptions, 'concurrency'>> & { concurrency?: number });
   threads: number;
   fallback: FallbackOption;
   memoryLimit: number;
@@ -45,7 +62,7 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('an object', 'options', options);
   const o = options as Record<string, unknown>;
-  const known = ['device', 'precision', 'cudaGraphs', 'threads', 'fallback', 'memoryLimit', 'baseDir'];
+  const known = ['device', 'precision', 'cudaGraphs', 'batching', 'threads', 'fallback', 'memoryLimit', 'baseDir'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new InvalidArgumentError(`one of the options ${known.join(', ')}`, 'an option name', k);
 
   let device: ResolvedLoadOptions['device'] = { kind: 'auto', index: 0 };
@@ -69,7 +86,60 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
     throw new InvalidArgumentError('a positive integer number of bytes', 'memoryLimit', o.memoryLimit);
   }
   if (o.baseDir !== undefined && typeof o.baseDir !== 'string') throw new InvalidArgumentError('a string', 'baseDir', o.baseDir);
-  return { device, precision, cudaGraphs, threads, fallback, memoryLimit, baseDir: o.baseDir as string | undefined };
+  return { device, precision, cudaGraphs, batching: resolveBatching(o.batching), threads, fallback, memoryLimit, baseDir: o.baseDir as string | undefined };
+}
+
+function resolveBatching(value: unknown): ResolvedLoadOptions['batching'] {
+  if (value === false) return false;
+  if (value !== undefined && value !== true && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw new InvalidArgumentError('a boolean or an object of batching options', 'batching', value);
+  }
+  const o = (typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const known = ['maxBatch', 'maxDelayMs', 'preferredBatchSizes', 'maxQueue', 'concurrency'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new InvalidArgumentError(`one of the batching options ${known.join(', ')}`, 'a batching option name', k);
+  const int = (k: string, def: number | undefined, min: number, max: number) => {
+    const v = o[k] ?? def;
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(`an integer between ${min} and ${max}`, `batching.${k}`, o[k]);
+    return v;
+  };
+  const maxDelayMs = o.maxDelayMs ?? 0;
+  if (typeof maxDelayMs !== 'number' || !Number.isFinite(maxDelayMs) || maxDelayMs < 0 || maxDelayMs > 60_000) {
+    throw new InvalidArgumentError('a number of milliseconds between 0 and 60000', 'batching.maxDelayMs', o.maxDelayMs);
+  }
+  const maxBatch = int('maxBatch', 64, 1, 1 << 20)!;
+  const preferred = o.preferredBatchSizes ?? [];
+  if (!Array.isArray(preferred) || !preferred.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= maxBatch)) {
+    throw new InvalidArgumentError(`an array of integers between 1 and maxBatch (${maxBatch})`, 'batching.preferredBatchSizes', o.preferredBatchSizes);
+  }
+  return {
+    maxBatch,
+    maxDelayMs,
+    preferredBatchSizes: [...(preferred as number[])].sort((a, b) => a - b),
+    maxQueue: int('maxQueue', 10_000, 1, 1 << 30)!,
+    concurrency: int('concurrency', undefined, 1, 1024),
+  };
+}
+
+export interface ResolvedPredictOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  priority: 'high' | 'normal';
+}
+
+export function resolvePredictOptions(options: unknown): ResolvedPredictOptions {
+  if (options === undefined) return { priority: 'normal' };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('an object', 'predict options', options);
+  const o = options as Record<string, unknown>;
+  const known = ['signal', 'timeoutMs', 'priority'];
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new InvalidArgumentError(`one of the predict options ${known.join(', ')}`, 'a predict option name', k);
+  const signal = resolveSignal({ signal: o.signal });
+  if (o.timeoutMs !== undefined && (typeof o.timeoutMs !== 'number' || !Number.isFinite(o.timeoutMs) || o.timeoutMs < 0)) {
+    throw new InvalidArgumentError('a non-negative number of milliseconds', 'timeoutMs', o.timeoutMs);
+  }
+  const priority = o.priority ?? 'normal';
+  if (priority !== 'high' && priority !== 'normal') throw new InvalidArgumentError("'high' or 'normal'", 'priority', o.priority);
+  return { signal, timeoutMs: o.timeoutMs as number | undefined, priority };
 }
 
 export function resolveSignal(options: unknown): AbortSignal | undefined {

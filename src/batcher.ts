@@ -1,0 +1,271 @@
+// The dynamic batcher (one per model), after Triton's: concurrent predict() calls whose inputs
+// have the same non-batch shapes are coalesced along axis 0 into one run of up to maxBatch
+// samples. A batch forms from the requests waiting when a run slot frees up (maxDelayMs = 0), or
+// the oldest request waits up to maxDelayMs for more; a preferred batch size that the waiting
+// requests fill exactly is run at once. Each caller gets its own rows back as views into the one
+// result buffer. The queue is bounded (maxQueue: beyond it, OverloadError at once); requests have
+// two priorities, a timeout and an AbortSignal: one cancelled while queued never runs, one
+// cancelled while running is discarded. Without batching the same queue runs each call alone.
+import { AbortError, DisposedError, OverloadError, SurrogateError, TimeoutError } from './errors.js';
+import type { Feed } from './feeds.js';
+import { Tensor, type TensorData } from './tensor.js';
+
+export interface BatchingConfig {
+  /** Whether requests are coalesced (false: each runs alone). */
+  enabled: boolean;
+  /** Why batching is off, when it is. */
+  reason?: string;
+  maxBatch: number;
+  maxDelayMs: number;
+  preferredBatchSizes: number[];
+  maxQueue: number;
+  /** Runs in flight at once for this model. */
+  concurrency: number;
+}
+
+export type Priority = 'high' | 'normal';
+
+export interface SubmitOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  priority?: Priority;
+}
+
+/** Cumulative counters, named after Triton's metrics. */
+export interface ModelStats {
+  requestSuccess: number;
+  requestFailure: number;
+  /** Samples run (the batch dimension summed over runs). */
+  inferenceCount: number;
+  /** Native runs. */
+  executionCount: number;
+  /** Time requests spent queued, summed, in microseconds. */
+  queueDurationUs: number;
+  /** Time runs took, summed, in microseconds. */
+  computeDurationUs: number;
+  /** Samples per run → number of runs. */
+  batchSizes: Record<number, number>;
+  queued: number;
+  running: number;
+}
+
+export type RunFn = (feeds: Feed[]) => Promise<Record<string, Tensor>>;
+
+interface Request {
+  feeds: Feed[];
+  /** Samples (dim 0 of every input). */
+  n: number;
+  /** Requests with the same key can share a run: types and non-batch dims of every input. */
+  key: string;
+  priority: number; // 0 high, 1 normal
+  seq: number;
+  enqueued: number;
+  state: 'queued' | 'running' | 'settled';
+  resolve: (out: Record<string, Tensor>) => void;
+  reject: (e: Error) => void;
+  cleanup: () => void;
+}
+
+const now = () => performance.now();
+
+export class Batcher {
+  private readonly queues: Request[][] = [[], []];
+  private queued = 0;
+  private running = 0;
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private readonly inFlight = new Set<Request>();
+  private readonly counters: ModelStats = {
+    requestSuccess: 0, requestFailure: 0, inferenceCount: 0, executionCount: 0, queueDurationUs: 0, computeDurationUs: 0, batchSizes: {}, queued: 0, running: 0,
+  };
+
+  constructor(private readonly run: RunFn, readonly config: BatchingConfig) {}
+
+  stats(): ModelStats {
+    return { ...this.counters, batchSizes: { ...this.counters.batchSizes }, queued: this.queued, running: this.running };
+  }
+
+  submit(feeds: Feed[], options: SubmitOptions = {}): Promise<Record<string, Tensor>> {
+    if (this.disposed) return Promise.reject(new DisposedError());
+    const { signal, timeoutMs } = options;
+    if (signal?.aborted) return Promise.reject(new AbortError(signal.reason));
+    if (this.queued >= this.config.maxQueue) {
+      this.counters.requestFailure++;
+      return Promise.reject(new OverloadError(this.queued));
+    }
+    return new Promise((resolve, reject) => {
+      const r: Request = {
+        feeds,
+        n: feeds[0]?.dims[0] ?? 1,
+        key: this.config.enabled ? keyOf(feeds) : `#${this.seq}`,
+        priority: options.priority === 'high' ? 0 : 1,
+        seq: this.seq++,
+        enqueued: now(),
+        state: 'queued',
+        resolve,
+        reject,
+        cleanup: () => {},
+      };
+      const cancel = (e: Error) => this.settle(r, e);
+      const onAbort = () => cancel(new AbortError(signal!.reason));
+      const timer = timeoutMs !== undefined ? setTimeout(() => cancel(new TimeoutError(timeoutMs)), timeoutMs) : undefined;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      r.cleanup = () => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      this.queues[r.priority]!.push(r);
+      this.queued++;
+      this.pump();
+    });
+  }
+
+  /** Rejects every queued and running request with DisposedError; later submits too. */
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const q of this.queues) for (const r of [...q]) this.settle(r, new DisposedError());
+    for (const r of [...this.inFlight]) this.settle(r, new DisposedError());
+  }
+
+  private settle(r: Request, result: Error | Record<string, Tensor>): void {
+    if (r.state === 'settled') return;
+    if (r.state === 'queued') {
+      const q = this.queues[r.priority]!;
+      q.splice(q.indexOf(r), 1);
+      this.queued--;
+    }
+    r.state = 'settled';
+    this.inFlight.delete(r);
+    r.cleanup();
+    if (result instanceof Error) {
+      this.counters.requestFailure++;
+      r.reject(result);
+    } else {
+      this.counters.requestSuccess++;
+      r.resolve(result);
+    }
+  }
+
+  /** Starts runs while slots are free and a batch is ready. */
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (!this.disposed && this.running < this.config.concurrency && this.queued > 0) {
+      const batch = this.nextBatch();
+      if (!batch) return;
+      void this.execute(batch);
+    }
+  }
+
+  /** The requests of the next run, or undefined when the oldest request should wait for more (a timer is set). */
+  private nextBatch(): Request[] | undefined {
+    const head = this.queues[0]![0] ?? this.queues[1]![0]!;
+    const { maxBatch, maxDelayMs, preferredBatchSizes } = this.config;
+    if (!this.config.enabled || head.n >= maxBatch) return this.take([head]);
+    const batch: Request[] = [];
+    let total = 0;
+    for (const q of this.queues) {
+      for (const r of q) {
+        if (r.key !== head.key || total + r.n > maxBatch) continue;
+        batch.push(r);
+        total += r.n;
+        if (total === maxBatch) break;
+      }
+      if (total === maxBatch) break;
+    }
+    if (total === maxBatch) return this.take(batch);
+    // The longest prefix that makes a preferred size runs at once.
+    if (preferredBatchSizes.length > 0) {
+      let sum = 0, best = 0;
+      batch.forEach((r, i) => {
+        sum += r.n;
+        if (preferredBatchSizes.includes(sum)) best = i + 1;
+      });
+      if (best > 0) return this.take(batch.slice(0, best));
+    }
+    const waited = now() - head.enqueued;
+    if (maxDelayMs > 0 && waited < maxDelayMs) {
+      this.timer = setTimeout(() => this.pump(), Math.max(0, maxDelayMs - waited));
+      return undefined;
+    }
+    return this.take(batch);
+  }
+
+  private take(batch: Request[]): Request[] {
+    const t = now();
+    for (const r of batch) {
+      const q = this.queues[r.priority]!;
+      q.splice(q.indexOf(r), 1);
+      this.queued--;
+      r.state = 'running';
+      this.inFlight.add(r);
+      this.counters.queueDurationUs += Math.round((t - r.enqueued) * 1000);
+    }
+    return batch;
+  }
+
+  private async execute(batch: Request[]): Promise<void> {
+    this.running++;
+    const total = batch.reduce((s, r) => s + r.n, 0);
+    const start = now();
+    try {
+      const out = await this.run(batch.length === 1 ? batch[0]!.feeds : concatFeeds(batch.map((r) => r.feeds), total));
+      this.counters.executionCount++;
+      this.counters.inferenceCount += total;
+      this.counters.batchSizes[total] = (this.counters.batchSizes[total] ?? 0) + 1;
+      this.counters.computeDurationUs += Math.round((now() - start) * 1000);
+      if (batch.length === 1) {
+        this.settle(batch[0]!, out);
+      } else {
+        let offset = 0;
+        for (const r of batch) {
+          this.settle(r, sliceOutputs(out, offset, r.n, total));
+          offset += r.n;
+        }
+      }
+    } catch (e) {
+      const err = e instanceof Error ? e : new SurrogateError('ERR_INTERNAL', String(e));
+      for (const r of batch) this.settle(r, err);
+    } finally {
+      this.running--;
+      this.pump();
+    }
+  }
+}
+
+/** Requests can share a run when every input has the same type and the same dims after axis 0. */
+function keyOf(feeds: Feed[]): string {
+  return feeds.map((f) => `${f.type}[${f.dims.slice(1).join(',')}]`).join('|');
+}
+
+/** One buffer per input holding the requests' rows one after another (what the engine reads). */
+function concatFeeds(all: Feed[][], total: number): Feed[] {
+  return all[0]!.map((first, i) => {
+    const rows = first.dims.slice(1).reduce((a, b) => a * b, 1);
+    const C = first.data.constructor as { new (n: number): TensorData };
+    const data = new C(total * rows);
+    let offset = 0;
+    for (const feeds of all) {
+      const f = feeds[i]!;
+      (data as Float32Array).set(f.data as Float32Array, offset * rows);
+      offset += f.dims[0]!;
+    }
+    return { name: first.name, type: first.type, data, dims: [total, ...first.dims.slice(1)] };
+  });
+}
+
+/** Rows [offset, offset + n) of every output, as views into the batch's buffers. */
+function sliceOutputs(out: Record<string, Tensor>, offset: number, n: number, total: number): Record<string, Tensor> {
+  const mine: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(out)) {
+    if (t.dims[0] !== total) throw new SurrogateError('ERR_INTERNAL', `batched output '${name}' has dims [${t.dims}], not ${total} rows`);
+    const rows = t.dims.slice(1).reduce((a, b) => a * b, 1);
+    const data = (t.data as Float32Array).subarray(offset * rows, (offset + n) * rows) as TensorData;
+    mine[name] = new Tensor(t.type, data, [n, ...t.dims.slice(1)]);
+  }
+  return mine;
+}
