@@ -286,18 +286,18 @@ export async function loadModel(source: string | Uint8Array | ArrayBuffer, optio
     graph?.opset ?? 0,
     runner,
     graph ?? EMPTY_GRAPH,
-    batchingConfig(opts, graph, device),
+    batchingConfig(opts, graph),
   );
 }
 
 /** The batcher's configuration: the options, with batching off (and why) when the model is not batchable. */
-function batchingConfig(opts: ResolvedLoadOptions, graph: Graph | undefined, device: string): BatchingConfig {
+function batchingConfig(opts: ResolvedLoadOptions, graph: Graph | undefined): BatchingConfig {
   const b = opts.batching;
   const reason = b === false ? "batching: false was requested" : !graph ? 'the model could not be imported, so its batch dimension is unknown' : notBatchableReason(graph, inferShapes(graph));
   if (b === false || reason !== undefined) {
     return { enabled: false, reason, maxBatch: 1, maxDelayMs: 0, preferredBatchSizes: [], maxQueue: b ? b.maxQueue : 10_000, concurrency: (b && b.concurrency) || Number.MAX_SAFE_INTEGER };
   }
-  return { enabled: true, ...b, concurrency: b.concurrency ?? (device.startsWith('cuda') ? 2 : 1) };
+  return { enabled: true, ...b, concurrency: b.concurrency ?? 2 };
 }
 
 const EMPTY_GRAPH: Graph = { inputs: [], outputs: [], nodes: [], constants: new Map(), opset: 0, meta: { producer: '', irVersion: 0, opsetImports: {} } };

@@ -16,7 +16,7 @@ export interface BatchingOptions {
   preferredBatchSizes?: number[];
   /** Most requests queued; beyond it predict() rejects at once with OverloadError (default 10000). */
   maxQueue?: number;
-  /** Runs in flight at once for this model (default 1 on the CPU, 2 on a GPU; unbounded without batching). */
+  /** Runs in flight at once for this model (default 2: one assembles or returns while the other computes; unbounded without batching). */
   concurrency?: number;
 }
 

@@ -129,7 +129,7 @@ describe('dynamic batching', () => {
   });
 
   it("'high' priority requests run before 'normal' ones queued earlier", async () => {
-    const m = await load(file('gmm'), { batching: { maxBatch: 1 } });
+    const m = await load(file('gmm'), { batching: { maxBatch: 1, concurrency: 1 } });
     const order: string[] = [];
     const first = m.predict(modelFeeds(spec('gmm'), 1, 0)).then(() => order.push('first'));
     const normal = [1, 2, 3].map((i) => m.predict(modelFeeds(spec('gmm'), 1, i)).then(() => order.push(`normal${i}`)));
