@@ -1,7 +1,9 @@
 // Portable single-precision GEMM: BLIS-style blocking (NC x KC panels of op(B), MC x KC blocks of
 // op(A), both packed into contiguous micro-panels) around an MR x NR register-tile micro-kernel
-// written as plain loops that the compiler unrolls and vectorises at -O3. No intrinsics: a later
-// issue adds an AVX2/FMA micro-kernel behind the same sgemm() signature.
+// written as plain loops that the compiler unrolls and vectorises at -O3. On x86-64 CPUs with
+// AVX2 and FMA (checked at run time), a second path with the same blocking and a 6 x 16
+// intrinsics micro-kernel replaces it; only its functions are compiled for AVX2/FMA (target
+// attribute), so the build keeps its baseline flags.
 //
 // Skinny products (a few rows, as in MLP inference at batch 1, or a few columns) skip the packing
 // and stream the operands directly, which is what bounds them anyway.
@@ -9,6 +11,10 @@
 
 #include <algorithm>
 #include <vector>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace srt {
 namespace {
@@ -31,6 +37,11 @@ constexpr int64_t kMC = 96;    // multiple of kMR
 constexpr int64_t kNC = 2016;  // multiple of kNR (8 and 24)
 // Products with at most this many rows (or columns) take the unpacked streaming path.
 constexpr int64_t kSkinny = 4;
+// With the AVX2 kernels the streaming path beats packing (whose cost is copying all of op(B))
+// up to more rows: dot products (x(k, s) contiguous in k) up to 16, axpys up to 8.
+constexpr int64_t kSkinnyAvx2Dot = 16;
+constexpr int64_t kSkinnyAvx2Axpy = 8;
+constexpr int64_t kSkinnyMax = 16;  // rows of the skinny accumulator tile
 constexpr int64_t kKeepSkinny = int64_t(1) << 18;  // floats of gathered operand kept per thread
 static_assert(kMC % kMR == 0 && kNC % kNR == 0, "blocks must hold whole micro-panels");
 
@@ -215,6 +226,285 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// AVX2/FMA path (x86-64 only, chosen at run time): the same BLIS blocking with a hand-written
+// 6 x 16 micro-kernel (12 ymm accumulators, 2 loads of B and 6 broadcasts of A per k). Only the
+// functions marked SRT_AVX2 are compiled for AVX2/FMA, so the build keeps its baseline flags
+// and the portable path above serves CPUs without them.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SRT_HAVE_AVX2_PATH 1
+#define SRT_AVX2 __attribute__((target("avx2,fma")))
+
+constexpr int64_t kMR6 = 6;
+constexpr int64_t kNR16 = 16;
+constexpr int64_t kKC6 = 256;    // B micro-panel 16 KiB (L1), A micro-panel 6 KiB
+constexpr int64_t kMC6 = 72;     // multiple of 6: 72 KiB block of A in L2
+constexpr int64_t kNC6 = 4096;   // multiple of 16: 4 MiB panel of B at most
+constexpr int64_t kNChunk = 256; // columns of C per task at most, multiple of 64
+static_assert(kMC6 % kMR6 == 0 && kNC6 % kNR16 == 0 && kNC6 % kNChunk == 0 && kNChunk % (4 * kNR16) == 0,
+              "blocks must hold whole micro-panels");
+
+bool cpu_has_avx2_fma() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return has;
+}
+
+// op(A)[ic .. ic+mc, pc .. pc+kc) as ceil(mc / 6) micro-panels, each kc x 6 (k-major), scaled by
+// alpha and zero-padded to 6 rows.
+SRT_AVX2 void pack_a6(bool trans_a, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc, int64_t kc,
+                      float alpha, float* __restrict out) {
+  for (int64_t ir = 0; ir < mc; ir += kMR6) {
+    const int64_t mr = std::min(kMR6, mc - ir);
+    float* __restrict p = out + ir * kc;
+    if (!trans_a) {
+      if (mr == kMR6) {
+        const float* a0 = A + (ic + ir) * lda + pc;
+        const float* a1 = a0 + lda;
+        const float* a2 = a1 + lda;
+        const float* a3 = a2 + lda;
+        const float* a4 = a3 + lda;
+        const float* a5 = a4 + lda;
+        for (int64_t k = 0; k < kc; ++k) {
+          p[k * 6 + 0] = alpha * a0[k];
+          p[k * 6 + 1] = alpha * a1[k];
+          p[k * 6 + 2] = alpha * a2[k];
+          p[k * 6 + 3] = alpha * a3[k];
+          p[k * 6 + 4] = alpha * a4[k];
+          p[k * 6 + 5] = alpha * a5[k];
+        }
+        continue;
+      }
+      for (int64_t i = 0; i < mr; ++i) {
+        const float* a = A + (ic + ir + i) * lda + pc;
+        for (int64_t k = 0; k < kc; ++k) p[k * kMR6 + i] = alpha * a[k];
+      }
+    } else {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* a = A + (pc + k) * lda + ic + ir;
+        for (int64_t i = 0; i < mr; ++i) p[k * kMR6 + i] = alpha * a[i];
+      }
+    }
+    if (mr < kMR6)
+      for (int64_t k = 0; k < kc; ++k)
+        for (int64_t i = mr; i < kMR6; ++i) p[k * kMR6 + i] = 0.f;
+  }
+}
+
+// 8 x 8 transpose: rows src[r * lds + 0..8) -> dst[c * ldd + r].
+SRT_AVX2 inline void transpose8x8(const float* src, int64_t lds, float* dst, int64_t ldd) {
+  __m256 r0 = _mm256_loadu_ps(src + 0 * lds), r1 = _mm256_loadu_ps(src + 1 * lds);
+  __m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
+  __m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
+  __m256 r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  __m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps(dst + 0 * ldd, _mm256_permute2f128_ps(s0, s4, 0x20));
+  _mm256_storeu_ps(dst + 1 * ldd, _mm256_permute2f128_ps(s1, s5, 0x20));
+  _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(s2, s6, 0x20));
+  _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(s3, s7, 0x20));
+  _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(s0, s4, 0x31));
+  _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(s1, s5, 0x31));
+  _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(s2, s6, 0x31));
+  _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(s3, s7, 0x31));
+}
+
+// Micro-panels jr0 .. jr1 (in units of 16 columns) of op(B)[pc .. pc+kc, jc .. jc+nc), each
+// kc x 16 (k-major), zero-padded to 16 columns.
+SRT_AVX2 void pack_b16(bool trans_b, const float* B, int64_t ldb, int64_t pc, int64_t jc, int64_t kc, int64_t nc,
+                       int64_t panel0, int64_t panel1, float* __restrict out) {
+  for (int64_t panel = panel0; panel < panel1; ++panel) {
+    const int64_t jr = panel * kNR16;
+    const int64_t nr = std::min(kNR16, nc - jr);
+    float* __restrict p = out + jr * kc;
+    if (!trans_b) {
+      if (nr == kNR16) {
+        for (int64_t k = 0; k < kc; ++k) {
+          const float* b = B + (pc + k) * ldb + jc + jr;
+          _mm256_storeu_ps(p + k * 16, _mm256_loadu_ps(b));
+          _mm256_storeu_ps(p + k * 16 + 8, _mm256_loadu_ps(b + 8));
+        }
+      } else {
+        for (int64_t k = 0; k < kc; ++k) {
+          const float* b = B + (pc + k) * ldb + jc + jr;
+          for (int64_t j = 0; j < nr; ++j) p[k * kNR16 + j] = b[j];
+          for (int64_t j = nr; j < kNR16; ++j) p[k * kNR16 + j] = 0.f;
+        }
+      }
+    } else {
+      // op(B)[k][j] = B[j * ldb + k]: transpose 8 x 8 blocks where whole, scalar elsewhere.
+      const float* b = B + (jc + jr) * ldb + pc;
+      int64_t k = 0;
+      if (nr == kNR16) {
+        for (; k + 8 <= kc; k += 8) {
+          transpose8x8(b + k, ldb, p + k * 16, 16);
+          transpose8x8(b + 8 * ldb + k, ldb, p + k * 16 + 8, 16);
+        }
+      }
+      for (int64_t j = 0; j < nr; ++j)
+        for (int64_t kk = k; kk < kc; ++kk) p[kk * kNR16 + j] = b[j * ldb + kk];
+      if (nr < kNR16)
+        for (int64_t kk = 0; kk < kc; ++kk)
+          for (int64_t j = nr; j < kNR16; ++j) p[kk * kNR16 + j] = 0.f;
+    }
+  }
+}
+
+// C[0..mr, 0..nr) = acc + beta * C (beta == 0: C is not read), acc = sum over k of a[k] (6
+// values) outer b[k] (16 values).
+SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, const float* __restrict b,
+                                       float* __restrict C, int64_t ldc, int64_t mr, int64_t nr, float beta) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+#define SRT_K_STEP(ko)                                                         \
+  {                                                                            \
+    const __m256 b0 = _mm256_loadu_ps(b + (ko) * 16);                          \
+    const __m256 b1 = _mm256_loadu_ps(b + (ko) * 16 + 8);                      \
+    __m256 ai = _mm256_broadcast_ss(a + (ko) * 6 + 0);                         \
+    c00 = _mm256_fmadd_ps(ai, b0, c00);                                        \
+    c01 = _mm256_fmadd_ps(ai, b1, c01);                                        \
+    ai = _mm256_broadcast_ss(a + (ko) * 6 + 1);                                \
+    c10 = _mm256_fmadd_ps(ai, b0, c10);                                        \
+    c11 = _mm256_fmadd_ps(ai, b1, c11);                                        \
+    ai = _mm256_broadcast_ss(a + (ko) * 6 + 2);                                \
+    c20 = _mm256_fmadd_ps(ai, b0, c20);                                        \
+    c21 = _mm256_fmadd_ps(ai, b1, c21);                                        \
+    ai = _mm256_broadcast_ss(a + (ko) * 6 + 3);                                \
+    c30 = _mm256_fmadd_ps(ai, b0, c30);                                        \
+    c31 = _mm256_fmadd_ps(ai, b1, c31);                                        \
+    ai = _mm256_broadcast_ss(a + (ko) * 6 + 4);                                \
+    c40 = _mm256_fmadd_ps(ai, b0, c40);                                        \
+    c41 = _mm256_fmadd_ps(ai, b1, c41);                                        \
+    ai = _mm256_broadcast_ss(a + (ko) * 6 + 5);                                \
+    c50 = _mm256_fmadd_ps(ai, b0, c50);                                        \
+    c51 = _mm256_fmadd_ps(ai, b1, c51);                                        \
+  }
+  int64_t k = 0;
+  for (; k + 4 <= kc; k += 4) {
+    SRT_K_STEP(0) SRT_K_STEP(1) SRT_K_STEP(2) SRT_K_STEP(3)
+    a += 24;
+    b += 64;
+  }
+  for (; k < kc; ++k) {
+    SRT_K_STEP(0)
+    a += 6;
+    b += 16;
+  }
+#undef SRT_K_STEP
+  const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  if (mr == kMR6 && nr == kNR16) {
+    if (beta == 0.f) {
+      for (int i = 0; i < 6; ++i) {
+        _mm256_storeu_ps(C + i * ldc, acc[i][0]);
+        _mm256_storeu_ps(C + i * ldc + 8, acc[i][1]);
+      }
+    } else if (beta == 1.f) {
+      for (int i = 0; i < 6; ++i) {
+        _mm256_storeu_ps(C + i * ldc, _mm256_add_ps(_mm256_loadu_ps(C + i * ldc), acc[i][0]));
+        _mm256_storeu_ps(C + i * ldc + 8, _mm256_add_ps(_mm256_loadu_ps(C + i * ldc + 8), acc[i][1]));
+      }
+    } else {
+      const __m256 vb = _mm256_set1_ps(beta);
+      for (int i = 0; i < 6; ++i) {
+        _mm256_storeu_ps(C + i * ldc, _mm256_fmadd_ps(vb, _mm256_loadu_ps(C + i * ldc), acc[i][0]));
+        _mm256_storeu_ps(C + i * ldc + 8, _mm256_fmadd_ps(vb, _mm256_loadu_ps(C + i * ldc + 8), acc[i][1]));
+      }
+    }
+  } else {
+    alignas(32) float t[6][16];
+    for (int i = 0; i < 6; ++i) {
+      _mm256_store_ps(t[i], acc[i][0]);
+      _mm256_store_ps(t[i] + 8, acc[i][1]);
+    }
+    for (int64_t i = 0; i < mr; ++i)
+      for (int64_t j = 0; j < nr; ++j) {
+        float& c = C[i * ldc + j];
+        c = beta == 0.f ? t[i][j] : beta * c + t[i][j];
+      }
+  }
+}
+
+void sgemm_packed_avx2(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
+                       int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc,
+                       ExecContext& ctx) {
+  const int64_t kc_max = std::min(K, kKC6);
+  const int64_t nc_max = (std::min(N, kNC6) + kNR16 - 1) / kNR16 * kNR16;
+  std::vector<float>& bbuf = pack_b_buffer();
+  if (bbuf.size() < static_cast<size_t>(kc_max * nc_max)) bbuf.resize(kc_max * nc_max);
+  float* bp = bbuf.data();
+  const int64_t m_blocks = (M + kMC6 - 1) / kMC6;
+  const bool threaded = M * N * K >= kThreadedWork;
+
+  for (int64_t jc = 0; jc < N; jc += kNC6) {
+    const int64_t nc = std::min(kNC6, N - jc);
+    const int64_t n_panels = (nc + kNR16 - 1) / kNR16;
+    // Columns of C per task: narrower than kNChunk where that leaves the threads too few tasks.
+    int64_t chunk_cols = kNChunk;
+    if (threaded)
+      while (chunk_cols > 4 * kNR16 && m_blocks * ((nc + chunk_cols - 1) / chunk_cols) < 4 * int64_t(ctx.threads()))
+        chunk_cols /= 2;
+    const int64_t n_chunks = (nc + chunk_cols - 1) / chunk_cols;
+    for (int64_t pc = 0; pc < K; pc += kKC6) {
+      const int64_t kc = std::min(kKC6, K - pc);
+      // With one block of rows, each micro-panel of op(B) is used by one task only: the task packs
+      // it just before use (while it is hot in L1), saving a pass and a synchronisation.
+      const bool pack_in_task = m_blocks == 1;
+      if (!pack_in_task) {
+        auto pack_body = [&](int64_t p0, int64_t p1) { pack_b16(trans_b, B, ldb, pc, jc, kc, nc, p0, p1, bp); };
+        if (threaded) ctx.parallel_for(n_panels, pack_body);
+        else pack_body(0, n_panels);
+      }
+      // Only the first K block applies the caller's beta; later ones accumulate.
+      const float beta_k = pc == 0 ? beta : 1.f;
+      // Tasks are (row block, column chunk) pairs, row-block-major so that a thread's
+      // consecutive tasks reuse its packed block of A.
+      auto body = [&](int64_t t0, int64_t t1) {
+        std::vector<float>& abuf = pack_a_buffer();
+        const int64_t mc_max = std::min(M, kMC6);
+        const int64_t need = (mc_max + kMR6 - 1) / kMR6 * kMR6 * kc;
+        if (abuf.size() < static_cast<size_t>(need)) abuf.resize(need);
+        float* ap = abuf.data();
+        int64_t packed_blk = -1;
+        for (int64_t t = t0; t < t1; ++t) {
+          const int64_t blk = t / n_chunks;
+          const int64_t chunk = t % n_chunks;
+          const int64_t ic = blk * kMC6;
+          const int64_t mc = std::min(kMC6, M - ic);
+          if (blk != packed_blk) {
+            pack_a6(trans_a, A, lda, ic, pc, mc, kc, alpha, ap);
+            packed_blk = blk;
+          }
+          const int64_t j_end = std::min(nc, (chunk + 1) * chunk_cols);
+          for (int64_t jr = chunk * chunk_cols; jr < j_end; jr += kNR16) {
+            const int64_t nr = std::min(kNR16, nc - jr);
+            if (pack_in_task) pack_b16(trans_b, B, ldb, pc, jc, kc, nc, jr / kNR16, jr / kNR16 + 1, bp);
+            for (int64_t ir = 0; ir < mc; ir += kMR6) {
+              const int64_t mr = std::min(kMR6, mc - ir);
+              kernel_6x16(kc, ap + ir * kc, bp + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k);
+            }
+          }
+        }
+      };
+      if (threaded) ctx.parallel_for(m_blocks * n_chunks, body);
+      else body(0, m_blocks * n_chunks);
+    }
+  }
+}
+#endif  // x86-64 AVX2 path
+// ---------------------------------------------------------------------------------------------
+
 // Skinny products: out[r][s] = sum_k g[r][k] * x(k, s) for R <= kSkinny rows, where g is the
 // small operand gathered (scaled by alpha) into a contiguous R x K buffer and x is the large one,
 // streamed once from where it lies:
@@ -225,15 +515,136 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
 // Few columns of C: g = op(B)^T, x = op(A)^T, c_rs = 1, c_ss = ldc.
 constexpr int64_t kSB = 256;  // chunk of s per task
 
+#if defined(SRT_HAVE_AVX2_PATH)
+// Sum of the 8 lanes.
+SRT_AVX2 inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// The AVX2/FMA version of one chunk of skinny() below: acc[r * kSB + s] = sum over k of
+// g[r][k] * x(k, s0 + s) for r < R, s < sb.
+SRT_AVX2 SRT_NOINLINE void skinny_chunk_avx2(int64_t R, int64_t sb, int64_t K, const float* g, const float* X,
+                                             int64_t ldx, bool x_k_major, int64_t s0, float* acc) {
+  if (x_k_major) {
+    for (int64_t r = 0; r < R; ++r) {
+      float* __restrict c = acc + r * kSB;
+      std::fill(c, c + sb, 0.f);
+      const float* gr = g + r * K;
+      int64_t k = 0;
+      for (; k + 4 <= K; k += 4) {  // four rows of x per pass over the chunk
+        const float* __restrict x0 = X + k * ldx + s0;
+        const float* __restrict x1 = x0 + ldx;
+        const float* __restrict x2 = x1 + ldx;
+        const float* __restrict x3 = x2 + ldx;
+        const __m256 a0 = _mm256_set1_ps(gr[k]), a1 = _mm256_set1_ps(gr[k + 1]);
+        const __m256 a2 = _mm256_set1_ps(gr[k + 2]), a3 = _mm256_set1_ps(gr[k + 3]);
+        int64_t s = 0;
+        for (; s + 8 <= sb; s += 8) {
+          __m256 v = _mm256_loadu_ps(c + s);
+          v = _mm256_fmadd_ps(a0, _mm256_loadu_ps(x0 + s), v);
+          v = _mm256_fmadd_ps(a1, _mm256_loadu_ps(x1 + s), v);
+          v = _mm256_fmadd_ps(a2, _mm256_loadu_ps(x2 + s), v);
+          v = _mm256_fmadd_ps(a3, _mm256_loadu_ps(x3 + s), v);
+          _mm256_storeu_ps(c + s, v);
+        }
+        for (; s < sb; ++s) c[s] = gr[k + 3] * x3[s] + (gr[k + 2] * x2[s] + (gr[k + 1] * x1[s] + (gr[k] * x0[s] + c[s])));
+      }
+      for (; k < K; ++k) {
+        const float* __restrict x0 = X + k * ldx + s0;
+        const __m256 a0 = _mm256_set1_ps(gr[k]);
+        int64_t s = 0;
+        for (; s + 8 <= sb; s += 8)
+          _mm256_storeu_ps(c + s, _mm256_fmadd_ps(a0, _mm256_loadu_ps(x0 + s), _mm256_loadu_ps(c + s)));
+        for (; s < sb; ++s) c[s] = gr[k] * x0[s] + c[s];
+      }
+    }
+    return;
+  }
+  // Dot products over contiguous k: four columns of x at a time share each load of g; two
+  // accumulators per column hide the FMA latency.
+  int64_t s = 0;
+  for (; s + 4 <= sb; s += 4) {
+    const float* x0 = X + (s0 + s) * ldx;
+    const float* x1 = x0 + ldx;
+    const float* x2 = x1 + ldx;
+    const float* x3 = x2 + ldx;
+    for (int64_t r = 0; r < R; ++r) {
+      const float* gr = g + r * K;
+      __m256 p0 = _mm256_setzero_ps(), p1 = _mm256_setzero_ps(), p2 = _mm256_setzero_ps(), p3 = _mm256_setzero_ps();
+      __m256 q0 = _mm256_setzero_ps(), q1 = _mm256_setzero_ps(), q2 = _mm256_setzero_ps(), q3 = _mm256_setzero_ps();
+      int64_t k = 0;
+      for (; k + 16 <= K; k += 16) {
+        const __m256 ga = _mm256_loadu_ps(gr + k), gb = _mm256_loadu_ps(gr + k + 8);
+        p0 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x0 + k), p0);
+        p1 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x1 + k), p1);
+        p2 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x2 + k), p2);
+        p3 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x3 + k), p3);
+        q0 = _mm256_fmadd_ps(gb, _mm256_loadu_ps(x0 + k + 8), q0);
+        q1 = _mm256_fmadd_ps(gb, _mm256_loadu_ps(x1 + k + 8), q1);
+        q2 = _mm256_fmadd_ps(gb, _mm256_loadu_ps(x2 + k + 8), q2);
+        q3 = _mm256_fmadd_ps(gb, _mm256_loadu_ps(x3 + k + 8), q3);
+      }
+      for (; k + 8 <= K; k += 8) {
+        const __m256 ga = _mm256_loadu_ps(gr + k);
+        p0 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x0 + k), p0);
+        p1 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x1 + k), p1);
+        p2 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x2 + k), p2);
+        p3 = _mm256_fmadd_ps(ga, _mm256_loadu_ps(x3 + k), p3);
+      }
+      float d0 = hsum(_mm256_add_ps(p0, q0)), d1 = hsum(_mm256_add_ps(p1, q1));
+      float d2 = hsum(_mm256_add_ps(p2, q2)), d3 = hsum(_mm256_add_ps(p3, q3));
+      for (; k < K; ++k) {
+        d0 = gr[k] * x0[k] + d0;
+        d1 = gr[k] * x1[k] + d1;
+        d2 = gr[k] * x2[k] + d2;
+        d3 = gr[k] * x3[k] + d3;
+      }
+      float* a = acc + r * kSB + s;
+      a[0] = d0;
+      a[1] = d1;
+      a[2] = d2;
+      a[3] = d3;
+    }
+  }
+  for (; s < sb; ++s) {
+    const float* x0 = X + (s0 + s) * ldx;
+    for (int64_t r = 0; r < R; ++r) {
+      const float* gr = g + r * K;
+      __m256 p0 = _mm256_setzero_ps(), q0 = _mm256_setzero_ps();
+      int64_t k = 0;
+      for (; k + 16 <= K; k += 16) {
+        p0 = _mm256_fmadd_ps(_mm256_loadu_ps(gr + k), _mm256_loadu_ps(x0 + k), p0);
+        q0 = _mm256_fmadd_ps(_mm256_loadu_ps(gr + k + 8), _mm256_loadu_ps(x0 + k + 8), q0);
+      }
+      for (; k + 8 <= K; k += 8) p0 = _mm256_fmadd_ps(_mm256_loadu_ps(gr + k), _mm256_loadu_ps(x0 + k), p0);
+      float d = hsum(_mm256_add_ps(p0, q0));
+      for (; k < K; ++k) d = gr[k] * x0[k] + d;
+      acc[r * kSB + s] = d;
+    }
+  }
+}
+#endif
+
 void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int64_t ldx, bool x_k_major,
             float beta, float* C, int64_t c_rs, int64_t c_ss, ExecContext& ctx) {
   const int64_t tasks = (S + kSB - 1) / kSB;
   const bool threaded = R * S * K >= kThreadedWork;
+#if defined(SRT_HAVE_AVX2_PATH)
+  const bool use_avx2 = cpu_has_avx2_fma();
+#endif
   auto body = [&](int64_t t0, int64_t t1) {
-    float acc[kSkinny][kSB];
+    float acc[kSkinnyMax][kSB];
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t s0 = t * kSB;
       const int64_t sb = std::min(kSB, S - s0);
+#if defined(SRT_HAVE_AVX2_PATH)
+      if (use_avx2) {
+        skinny_chunk_avx2(R, sb, K, g, X, ldx, x_k_major, s0, &acc[0][0]);
+      } else
+#endif
       if (x_k_major) {
         for (int64_t r = 0; r < R; ++r) {
           float* __restrict c = acc[r];
@@ -290,10 +701,18 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     scale_c(M, N, beta, C, ldc);
     return;
   }
-  if (M <= kSkinny || N <= kSkinny) {
+  // The small operand's rows, and how the large one is laid out for the skinny path.
+  const bool few_rows = M <= N;
+  const int64_t R = few_rows ? M : N;
+  const bool x_k_major = few_rows ? !trans_b : trans_a;
+  int64_t skinny_max = kSkinny;
+#if defined(SRT_HAVE_AVX2_PATH)
+  if (cpu_has_avx2_fma()) skinny_max = x_k_major ? kSkinnyAvx2Axpy : kSkinnyAvx2Dot;
+#endif
+  static_assert(kSkinny <= kSkinnyMax && kSkinnyAvx2Dot <= kSkinnyMax && kSkinnyAvx2Axpy <= kSkinnyMax,
+                "skinny tile too small");
+  if (R <= skinny_max) {
     // Gather the small operand (alpha folded in) into R x K rows.
-    const bool few_rows = M <= N;
-    const int64_t R = few_rows ? M : N;
     // Kept per thread when small; a one-off buffer when large, so that no thread keeps it.
     std::vector<float> one_off;
     std::vector<float>& buf = R * K <= kKeepSkinny ? skinny_buffer() : one_off;
@@ -302,14 +721,20 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     if (few_rows) {  // g[i][k] = op(A)[i][k]
       for (int64_t i = 0; i < M; ++i)
         for (int64_t k = 0; k < K; ++k) g[i * K + k] = alpha * (trans_a ? A[k * lda + i] : A[i * lda + k]);
-      skinny(M, N, K, g, B, ldb, !trans_b, beta, C, ldc, 1, ctx);
+      skinny(M, N, K, g, B, ldb, x_k_major, beta, C, ldc, 1, ctx);
     } else {  // g[j][k] = op(B)[k][j]
       for (int64_t j = 0; j < N; ++j)
         for (int64_t k = 0; k < K; ++k) g[j * K + k] = alpha * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
-      skinny(N, M, K, g, A, lda, trans_a, beta, C, 1, ldc, ctx);
+      skinny(N, M, K, g, A, lda, x_k_major, beta, C, 1, ldc, ctx);
     }
     return;
   }
+#if defined(SRT_HAVE_AVX2_PATH)
+  if (cpu_has_avx2_fma()) {
+    sgemm_packed_avx2(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx);
+    return;
+  }
+#endif
   sgemm_packed(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx);
 }
 
