@@ -6,9 +6,10 @@
 #include <cstring>
 
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
-namespace {
+namespace cpu {
 
 std::string supports_gather(const NodeSig& s) {
   std::string r = cpu::require_arity(s, 2, 2, 1, 1, 2);
@@ -23,6 +24,10 @@ std::string supports_gather(const NodeSig& s) {
   if (s.out_ranks[0] != rank - 1 + s.in_ranks[1]) return "Gather: output rank does not match the inputs";
   return "";
 }
+
+}  // namespace cpu
+
+namespace {
 
 template <class I>
 void gather(const Tensor& D, const Tensor& Ix, Tensor& Y, int64_t axis) {
@@ -69,6 +74,6 @@ void run_gather(const KernelCall& c) {
 
 }  // namespace
 
-SRT_KERNEL("Gather", CPU, supports_gather, run_gather);
+SRT_KERNEL("Gather", CPU, cpu::supports_gather, run_gather);
 
 }  // namespace srt

@@ -5,9 +5,10 @@
 #include "core/kernel.h"
 #include "cpu/gemm.h"
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
-namespace {
+namespace cpu {
 
 std::string supports_gemm(const NodeSig& sig) {
   std::string why = cpu::require_f32_2or3_inputs(sig, 2, 2);
@@ -17,6 +18,10 @@ std::string supports_gemm(const NodeSig& sig) {
     why = "Gemm: output has rank " + std::to_string(sig.out_ranks[0]) + ", expected 2";
   return why;
 }
+
+}  // namespace cpu
+
+namespace {
 
 void run_gemm(const KernelCall& call) {
   const Tensor& A = *call.in[0];
@@ -62,6 +67,6 @@ void run_gemm(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("Gemm", CPU, supports_gemm, run_gemm);
+SRT_KERNEL("Gemm", CPU, cpu::supports_gemm, run_gemm);
 
 }  // namespace srt

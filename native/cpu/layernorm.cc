@@ -9,15 +9,20 @@
 
 #include "cpu/broadcast.h"
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
-namespace {
+namespace cpu {
 
 std::string supports_layernorm(const NodeSig& s) {
   std::string r = cpu::first_reason(cpu::require_arity(s, 2, 3, 1, 3, 2), require_types(s, {DType::F32}));
   if (!r.empty()) return r;
   return cpu::first_reason(cpu::require_axis(s, s.attrs.i("axis", -1), s.in_ranks[0]), cpu::require_same_rank(s));
 }
+
+}  // namespace cpu
+
+namespace {
 
 // Scale or B as a dense [n] vector over dims[axis:]: the tensor itself when it already has n
 // elements laid out that way, else broadcast into `buf`.
@@ -103,6 +108,6 @@ void run_layernorm(const KernelCall& c) {
 
 }  // namespace
 
-SRT_KERNEL("LayerNormalization", CPU, supports_layernorm, run_layernorm);
+SRT_KERNEL("LayerNormalization", CPU, cpu::supports_layernorm, run_layernorm);
 
 }  // namespace srt

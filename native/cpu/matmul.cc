@@ -7,9 +7,10 @@
 
 #include "core/kernel.h"
 #include "cpu/gemm.h"
+#include "cpu/supports.h"
 
 namespace srt {
-namespace {
+namespace cpu {
 
 std::string supports_matmul(const NodeSig& sig) {
   if (sig.in_types.size() != 2) return "MatMul: expects 2 inputs, got " + std::to_string(sig.in_types.size());
@@ -25,6 +26,10 @@ std::string supports_matmul(const NodeSig& sig) {
     return "MatMul: output has rank " + std::to_string(sig.out_ranks[0]) + ", expected " + std::to_string(r);
   return "";
 }
+
+}  // namespace cpu
+
+namespace {
 
 [[noreturn]] void bad_dims(const Tensor& A, const Tensor& B, const Tensor& Y) {
   auto str = [](const Dims& d) {
@@ -94,6 +99,6 @@ void run_matmul(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("MatMul", CPU, supports_matmul, run_matmul);
+SRT_KERNEL("MatMul", CPU, cpu::supports_matmul, run_matmul);
 
 }  // namespace srt

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
 namespace {
@@ -23,6 +24,10 @@ Mode parse_mode(const std::string& m) {
   return Mode::Invalid;
 }
 
+}  // namespace
+
+namespace cpu {
+
 std::string supports_pad(const NodeSig& s) {
   std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
   if (!r.empty()) return r;
@@ -33,6 +38,10 @@ std::string supports_pad(const NodeSig& s) {
     return "Pad: pads needs " + std::to_string(2 * rank) + " entries for rank " + std::to_string(rank);
   return "";
 }
+
+}  // namespace cpu
+
+namespace {
 
 inline int64_t floor_mod(int64_t a, int64_t m) {
   const int64_t r = a % m;
@@ -149,6 +158,6 @@ void run_pad(const KernelCall& c) {
 
 }  // namespace
 
-SRT_KERNEL("Pad", CPU, supports_pad, run_pad);
+SRT_KERNEL("Pad", CPU, cpu::supports_pad, run_pad);
 
 }  // namespace srt

@@ -16,9 +16,10 @@
 
 #include "core/kernel.h"
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
-namespace {
+namespace cpu {
 
 std::string supports_pool(const NodeSig& sig, bool is_max) {
   const std::string& op = sig.op;
@@ -71,6 +72,10 @@ std::string supports_pool(const NodeSig& sig, bool is_max) {
 
 std::string supports_maxpool(const NodeSig& sig) { return supports_pool(sig, true); }
 std::string supports_avgpool(const NodeSig& sig) { return supports_pool(sig, false); }
+
+}  // namespace cpu
+
+namespace {
 
 using cpu::ceil_div;
 
@@ -233,7 +238,7 @@ void run_avgpool(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("MaxPool", CPU, supports_maxpool, run_maxpool);
-SRT_KERNEL("AveragePool", CPU, supports_avgpool, run_avgpool);
+SRT_KERNEL("MaxPool", CPU, cpu::supports_maxpool, run_maxpool);
+SRT_KERNEL("AveragePool", CPU, cpu::supports_avgpool, run_avgpool);
 
 }  // namespace srt

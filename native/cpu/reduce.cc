@@ -11,11 +11,16 @@
 
 #include "cpu/broadcast.h"
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
 namespace {
 
 enum class Kind { Mean, Sum, Max, Min };
+
+}  // namespace
+
+namespace cpu {
 
 std::string supports_reduce(const NodeSig& s) {
   const bool mean = s.op == "ReduceMean";
@@ -39,6 +44,10 @@ std::string supports_reduce(const NodeSig& s) {
            std::to_string(out_rank) + ")";
   return "";
 }
+
+}  // namespace cpu
+
+namespace {
 
 template <class T, Kind K>
 void reduce(const KernelCall& c, const char* name, const Tensor& X, Tensor& Y, const std::vector<int64_t>& axes) {
@@ -159,9 +168,9 @@ void run_min(const KernelCall& c) { run_reduce<Kind::Min>(c, "ReduceMin"); }
 
 }  // namespace
 
-SRT_KERNEL("ReduceMean", CPU, supports_reduce, run_mean);
-SRT_KERNEL("ReduceSum", CPU, supports_reduce, run_sum);
-SRT_KERNEL("ReduceMax", CPU, supports_reduce, run_max);
-SRT_KERNEL("ReduceMin", CPU, supports_reduce, run_min);
+SRT_KERNEL("ReduceMean", CPU, cpu::supports_reduce, run_mean);
+SRT_KERNEL("ReduceSum", CPU, cpu::supports_reduce, run_sum);
+SRT_KERNEL("ReduceMax", CPU, cpu::supports_reduce, run_max);
+SRT_KERNEL("ReduceMin", CPU, cpu::supports_reduce, run_min);
 
 }  // namespace srt

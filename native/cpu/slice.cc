@@ -5,9 +5,10 @@
 
 #include "cpu/broadcast.h"
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
-namespace {
+namespace cpu {
 
 std::string supports_slice(const NodeSig& s) {
   std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
@@ -20,6 +21,10 @@ std::string supports_slice(const NodeSig& s) {
     if (st == 0) return "Slice: a step of 0 is invalid";
   return "";
 }
+
+}  // namespace cpu
+
+namespace {
 
 void run_slice(const KernelCall& c) {
   const Tensor& X = cpu::input(c, 0, "Slice");
@@ -48,6 +53,6 @@ void run_slice(const KernelCall& c) {
 
 }  // namespace
 
-SRT_KERNEL("Slice", CPU, supports_slice, run_slice);
+SRT_KERNEL("Slice", CPU, cpu::supports_slice, run_slice);
 
 }  // namespace srt

@@ -8,15 +8,20 @@
 #include <limits>
 
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
-namespace {
+namespace cpu {
 
 std::string supports_softmax(const NodeSig& s) {
   std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, {DType::F32}));
   if (!r.empty()) return r;
   return cpu::first_reason(cpu::require_axis(s, s.attrs.i("axis", -1), s.in_ranks[0]), cpu::require_same_rank(s));
 }
+
+}  // namespace cpu
+
+namespace {
 
 template <bool Log>
 void softmax(const KernelCall& c, const char* name) {
@@ -100,7 +105,7 @@ void run_log_softmax(const KernelCall& c) { softmax<true>(c, "LogSoftmax"); }
 
 }  // namespace
 
-SRT_KERNEL("Softmax", CPU, supports_softmax, run_softmax);
-SRT_KERNEL("LogSoftmax", CPU, supports_softmax, run_log_softmax);
+SRT_KERNEL("Softmax", CPU, cpu::supports_softmax, run_softmax);
+SRT_KERNEL("LogSoftmax", CPU, cpu::supports_softmax, run_log_softmax);
 
 }  // namespace srt

@@ -5,6 +5,7 @@
 
 #include "cpu/broadcast.h"
 #include "cpu/kernel_util.h"
+#include "cpu/supports.h"
 
 namespace srt {
 namespace {
@@ -20,11 +21,19 @@ std::string check_perm(const std::vector<int64_t>& perm, int rank) {
   return "";
 }
 
+}  // namespace
+
+namespace cpu {
+
 std::string supports_transpose(const NodeSig& s) {
   std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
   if (!r.empty()) return r;
   return check_perm(s.attrs.ints("perm"), s.in_ranks[0]);
 }
+
+}  // namespace cpu
+
+namespace {
 
 void run_transpose(const KernelCall& c) {
   const Tensor& X = cpu::input(c, 0, "Transpose");
@@ -49,6 +58,6 @@ void run_transpose(const KernelCall& c) {
 
 }  // namespace
 
-SRT_KERNEL("Transpose", CPU, supports_transpose, run_transpose);
+SRT_KERNEL("Transpose", CPU, cpu::supports_transpose, run_transpose);
 
 }  // namespace srt

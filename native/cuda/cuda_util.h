@@ -32,6 +32,14 @@ inline void check_launch(const char* op) {
   if (e != cudaSuccess) throw Error(kErrDevice, std::string(op) + ": kernel launch failed: " + cudaGetErrorString(e));
 }
 
+// "" when input 0 and output 0 have at most kMaxRank dims (the fixed arrays of Shape).
+inline std::string require_max_rank(const NodeSig& s, const char* op) {
+  const int in = s.in_ranks.empty() ? 0 : s.in_ranks[0], out = s.out_ranks.empty() ? 0 : s.out_ranks[0];
+  if (in > kMaxRank || out > kMaxRank)
+    return std::string(op) + ": the CUDA kernel handles up to " + std::to_string(kMaxRank) + " dims";
+  return "";
+}
+
 // Blocks for n elements at `threads` per block, capped so that grid-stride loops cover the rest.
 inline unsigned blocks_for(int64_t n, int threads = kThreads) {
   int64_t b = (n + threads - 1) / threads;

@@ -9,6 +9,7 @@
 // instead of reading out of bounds. When Y is empty the indices are still checked, as on the CPU.
 #include <cstdint>
 
+#include "cpu/supports.h"
 #include "cuda/movement.h"
 
 namespace srt {
@@ -45,19 +46,6 @@ __global__ void check_indices_kernel(const Ix* __restrict__ idx, int64_t ni, int
   }
 }
 
-std::string supports_gather(const NodeSig& s) {
-  std::string r = cpu::require_arity(s, 2, 2, 1, 1, 2);
-  if (!r.empty()) return r;
-  if (s.in_types[1] != DType::I32 && s.in_types[1] != DType::I64)
-    return "Gather: input 1 has unsupported type " + std::string(dtype_name(s.in_types[1])) + ", expected int32 or int64";
-  r = cpu::require_same_types(s, 0, {}, {0});
-  if (!r.empty()) return r;
-  const int rank = s.in_ranks[0];
-  r = cpu::require_axis(s, s.attrs.i("axis", 0), rank);
-  if (!r.empty()) return r;
-  if (s.out_ranks[0] != rank - 1 + s.in_ranks[1]) return "Gather: output rank does not match the inputs";
-  return "";
-}
 
 template <class Ix>
 void gather(const KernelCall& c, const Tensor& D, const Tensor& Idx, Tensor& Y, int64_t axis) {
@@ -108,6 +96,6 @@ void run_gather(const KernelCall& c) {
 
 }  // namespace
 
-SRT_KERNEL("Gather", CUDA, supports_gather, run_gather);
+SRT_KERNEL("Gather", CUDA, cpu::supports_gather, run_gather);
 
 }  // namespace srt

@@ -4,20 +4,13 @@
 // by a small kernel and the product accumulates onto it with that beta.
 #include <string>
 
+#include "cpu/supports.h"
 #include "cuda/cuda_util.h"
 #include "cuda/gemm.h"
 
 namespace srt {
 namespace {
 
-std::string supports_gemm(const NodeSig& sig) {
-  std::string why = cpu::require_f32_2or3_inputs(sig, 2, 2);
-  if (why.empty()) why = require_rank(sig, 1, 2, 2);
-  if (why.empty() && sig.in_types.size() == 3 && sig.in_types[2] != DType::Undefined) why = require_rank(sig, 2, 0, 2);
-  if (why.empty() && sig.out_ranks[0] != 2)
-    why = "Gemm: output has rank " + std::to_string(sig.out_ranks[0]) + ", expected 2";
-  return why;
-}
 
 // y[i][j] = c[i * row_stride + j * col_stride] for the (m, n) output, grid-stride.
 __global__ void broadcast_c_kernel(const float* __restrict__ c, int64_t row_stride, int64_t col_stride,
@@ -92,6 +85,6 @@ void run_gemm(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("Gemm", CUDA, supports_gemm, run_gemm);
+SRT_KERNEL("Gemm", CUDA, cpu::supports_gemm, run_gemm);
 
 }  // namespace srt

@@ -11,16 +11,12 @@
 #include <limits>
 
 #include "cpu/broadcast.h"
+#include "cpu/supports.h"
 #include "cuda/cuda_util.h"
 
 namespace srt {
 namespace {
 
-std::string supports_layernorm(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_arity(s, 2, 3, 1, 3, 2), require_types(s, {DType::F32}));
-  if (!r.empty()) return r;
-  return cpu::first_reason(cpu::require_axis(s, s.attrs.i("axis", -1), s.in_ranks[0]), cpu::require_same_rank(s));
-}
 
 // Scale or B over the normalised dims: element i of the row reads p[i] when dense, else
 // p[offset_of(i, shape)] (broadcast strides). p is nullptr for an absent B.
@@ -143,6 +139,6 @@ void run_layernorm(const KernelCall& c) {
 
 }  // namespace
 
-SRT_KERNEL("LayerNormalization", CUDA, supports_layernorm, run_layernorm);
+SRT_KERNEL("LayerNormalization", CUDA, cpu::supports_layernorm, run_layernorm);
 
 }  // namespace srt

@@ -9,26 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "cpu/supports.h"
 #include "cuda/cuda_util.h"
 #include "cuda/gemm.h"
 
 namespace srt {
 namespace {
 
-std::string supports_matmul(const NodeSig& sig) {
-  if (sig.in_types.size() != 2) return "MatMul: expects 2 inputs, got " + std::to_string(sig.in_types.size());
-  if (sig.out_types.size() != 1) return "MatMul: expects 1 output, got " + std::to_string(sig.out_types.size());
-  std::string why = require_types(sig, {DType::F32});
-  if (!why.empty()) return why;
-  for (int i = 0; i < 2; ++i)
-    if (sig.in_ranks[i] < 2)
-      return "MatMul: input " + std::to_string(i) + " has rank " + std::to_string(sig.in_ranks[i]) +
-             ", supported 2 or more";
-  const int r = std::max(sig.in_ranks[0], sig.in_ranks[1]);
-  if (sig.out_ranks[0] != r)
-    return "MatMul: output has rank " + std::to_string(sig.out_ranks[0]) + ", expected " + std::to_string(r);
-  return "";
-}
 
 [[noreturn]] void bad_dims(const Tensor& A, const Tensor& B, const Tensor& Y) {
   throw Error(kErrInvalidPlan, "MatMul: " + cpu::dims_str(A.dims) + " x " + cpu::dims_str(B.dims) + " does not give " +
@@ -131,6 +118,6 @@ void run_matmul(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("MatMul", CUDA, supports_matmul, run_matmul);
+SRT_KERNEL("MatMul", CUDA, cpu::supports_matmul, run_matmul);
 
 }  // namespace srt

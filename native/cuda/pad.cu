@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu/supports.h"
 #include "cuda/movement.h"
 
 namespace srt {
@@ -79,16 +80,9 @@ __global__ void pad_kernel(const T* __restrict__ x, T* __restrict__ y, I total, 
   }
 }
 
+// The CPU predicate, plus the rank limit of the CUDA index math.
 std::string supports_pad(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
-  if (!r.empty()) return r;
-  const int rank = s.in_ranks[0];
-  if (rank > cuda::kMaxRank) return "Pad: the CUDA kernel handles up to " + std::to_string(cuda::kMaxRank) + " dims";
-  if (parse_mode(s.attrs.s("mode", "constant")) == Mode::Invalid)
-    return "Pad: unsupported mode \"" + s.attrs.s("mode", "constant") + "\"";
-  if (static_cast<int>(s.attrs.ints("pads").size()) != 2 * rank)
-    return "Pad: pads needs " + std::to_string(2 * rank) + " entries for rank " + std::to_string(rank);
-  return "";
+  return cpu::first_reason(cpu::supports_pad(s), cuda::require_max_rank(s, "Pad"));
 }
 
 template <class T>

@@ -16,62 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "cpu/supports.h"
 #include "cuda/cuda_util.h"
 
 namespace srt {
 namespace {
 
-std::string supports_pool(const NodeSig& sig, bool is_max) {
-  const std::string& op = sig.op;
-  if (sig.in_types.size() != 1) return op + ": expects 1 input, got " + std::to_string(sig.in_types.size());
-  const size_t max_outs = is_max ? 2 : 1;
-  if (sig.out_types.empty() || sig.out_types.size() > max_outs)
-    return op + ": expects " + (is_max ? std::string("1 or 2 outputs") : std::string("1 output")) + ", got " +
-           std::to_string(sig.out_types.size());
-  std::string why = require_types(sig, {DType::F32}, false);
-  if (why.empty()) why = require_rank(sig, 0, 3, 4);
-  if (!why.empty()) return why;
-  if (sig.out_types[0] != DType::F32)
-    return op + ": output 0 has unsupported type " + dtype_name(sig.out_types[0]);
-  if (sig.out_types.size() == 2 && sig.out_types[1] != DType::I64)
-    return op + ": output 1 (Indices) has unsupported type " + dtype_name(sig.out_types[1]) + ", expected int64";
-  const int r = sig.in_ranks[0];
-  for (size_t i = 0; i < sig.out_ranks.size(); ++i)
-    if (sig.out_ranks[i] != r)
-      return op + ": output " + std::to_string(i) + " has rank " + std::to_string(sig.out_ranks[i]) + ", expected " +
-             std::to_string(r);
-  const size_t s = static_cast<size_t>(r - 2);
-  const std::vector<int64_t> kernel = sig.attrs.ints("kernel_shape");
-  const std::vector<int64_t> strides = sig.attrs.ints("strides");
-  const std::vector<int64_t> pads = sig.attrs.ints("pads");
-  const std::vector<int64_t> dilations = sig.attrs.ints("dilations");
-  auto count = [&](const char* name, size_t got, size_t want) {
-    return got == want ? std::string()
-                       : op + ": " + name + " has " + std::to_string(got) + " values, expected " +
-                             std::to_string(want) + " for a rank-" + std::to_string(r) + " input";
-  };
-  why = count("kernel_shape", kernel.size(), s);
-  if (why.empty()) why = count("strides", strides.size(), s);
-  if (why.empty()) why = count("dilations", dilations.size(), s);
-  if (why.empty()) why = count("pads", pads.size(), 2 * s);
-  if (!why.empty()) return why;
-  for (int64_t v : kernel)
-    if (v < 1) return op + ": kernel_shape must be positive";
-  for (int64_t v : strides)
-    if (v < 1) return op + ": strides must be positive";
-  for (int64_t v : dilations)
-    if (v < 1) return op + ": dilations must be positive";
-  for (int64_t v : pads)
-    if (v < 0) return op + ": negative pads are not supported";
-  if (is_max) {
-    const int64_t so = sig.attrs.i("storage_order", 0);
-    if (so != 0 && so != 1) return op + ": storage_order must be 0 or 1, got " + std::to_string(so);
-  }
-  return "";
-}
-
-std::string supports_maxpool(const NodeSig& sig) { return supports_pool(sig, true); }
-std::string supports_avgpool(const NodeSig& sig) { return supports_pool(sig, false); }
 
 __host__ __device__ __forceinline__ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
 
@@ -236,7 +186,7 @@ void run_avgpool(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("MaxPool", CUDA, supports_maxpool, run_maxpool);
-SRT_KERNEL("AveragePool", CUDA, supports_avgpool, run_avgpool);
+SRT_KERNEL("MaxPool", CUDA, cpu::supports_maxpool, run_maxpool);
+SRT_KERNEL("AveragePool", CUDA, cpu::supports_avgpool, run_avgpool);
 
 }  // namespace srt

@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "cpu/supports.h"
 #include "cuda/cuda_util.h"
 
 namespace srt {
@@ -34,28 +35,6 @@ constexpr int kReduceThreads = 256;  // threads per block of both kernels (a pow
 constexpr int64_t kTargetBlocks = 1024;  // below this many blocks, split the reduced range
 constexpr int64_t kMaxSegments = 1024;   // most segments per output
 
-std::string supports_reduce(const NodeSig& s) {
-  const bool mean = s.op == "ReduceMean";
-  std::string r = cpu::first_reason(
-      cpu::require_arity(s, 1, 1, 1, 1, 1),
-      mean ? require_types(s, {DType::F32}) : require_types(s, {DType::F32, DType::I32, DType::I64}),
-      cpu::require_same_types(s, 0, {}, {0}));
-  if (!r.empty()) return r;
-  const std::vector<int64_t> axes = s.attrs.ints("axes");
-  const int rank = s.in_ranks[0];
-  if (axes.empty()) return s.op + ": the axes attribute must be non-empty";
-  for (size_t i = 0; i < axes.size(); ++i) {
-    if (axes[i] < 0 || axes[i] >= rank)
-      return s.op + ": axis " + std::to_string(axes[i]) + " is out of range for rank " + std::to_string(rank);
-    if (i && axes[i] <= axes[i - 1]) return s.op + ": axes must be sorted and distinct";
-  }
-  const bool keep = s.attrs.i("keepdims", 1) != 0;
-  const int out_rank = keep ? rank : rank - static_cast<int>(axes.size());
-  if (s.out_ranks[0] != out_rank)
-    return s.op + ": output rank " + std::to_string(s.out_ranks[0]) + " does not match keepdims (expected " +
-           std::to_string(out_rank) + ")";
-  return "";
-}
 
 // ---- the reductions as functors: identity, load, combine, and the final value ------------------
 
@@ -349,9 +328,9 @@ void run_min(const KernelCall& c) { run_reduce<Kind::Min>(c, "ReduceMin"); }
 
 }  // namespace
 
-SRT_KERNEL("ReduceMean", CUDA, supports_reduce, run_mean);
-SRT_KERNEL("ReduceSum", CUDA, supports_reduce, run_sum);
-SRT_KERNEL("ReduceMax", CUDA, supports_reduce, run_max);
-SRT_KERNEL("ReduceMin", CUDA, supports_reduce, run_min);
+SRT_KERNEL("ReduceMean", CUDA, cpu::supports_reduce, run_mean);
+SRT_KERNEL("ReduceSum", CUDA, cpu::supports_reduce, run_sum);
+SRT_KERNEL("ReduceMax", CUDA, cpu::supports_reduce, run_max);
+SRT_KERNEL("ReduceMin", CUDA, cpu::supports_reduce, run_min);
 
 }  // namespace srt

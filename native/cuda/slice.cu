@@ -7,22 +7,15 @@
 // moves rows that stay contiguous (all steps 1 on the inner axes) in units of up to 16 bytes.
 #include <cstdint>
 
+#include "cpu/supports.h"
 #include "cuda/strided_copy.h"
 
 namespace srt {
 namespace {
 
+// The CPU predicate, plus the rank limit of the CUDA index math.
 std::string supports_slice(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
-  if (!r.empty()) return r;
-  const int rank = s.in_ranks[0];
-  if (rank > cuda::kMaxRank) return "Slice: the CUDA kernel handles up to " + std::to_string(cuda::kMaxRank) + " dims";
-  const std::vector<int64_t> starts = s.attrs.ints("starts"), steps = s.attrs.ints("steps");
-  if (static_cast<int>(starts.size()) != rank || static_cast<int>(steps.size()) != rank)
-    return "Slice: starts and steps need one entry per axis (rank " + std::to_string(rank) + ")";
-  for (int64_t st : steps)
-    if (st == 0) return "Slice: a step of 0 is invalid";
-  return "";
+  return cpu::first_reason(cpu::supports_slice(s), cuda::require_max_rank(s, "Slice"));
 }
 
 void run_slice(const KernelCall& c) {

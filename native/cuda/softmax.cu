@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "cpu/supports.h"
 #include "cuda/cuda_util.h"
 
 namespace srt {
@@ -21,11 +22,6 @@ namespace {
 
 constexpr int64_t kShortRow = 32;  // rows of inner == 1 up to this length: one thread per row
 
-std::string supports_softmax(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_arity(s, 1, 1, 1, 1, 1), require_types(s, {DType::F32}));
-  if (!r.empty()) return r;
-  return cpu::first_reason(cpu::require_axis(s, s.attrs.i("axis", -1), s.in_ranks[0]), cpu::require_same_rank(s));
-}
 
 // Running max m and sum s of exp(v - m) over the values seen so far, updated with v. A max of
 // -inf (nothing finite yet) keeps s at 0 instead of exp(-inf - -inf) = NaN; a NaN v makes both NaN.
@@ -120,7 +116,7 @@ void run_log_softmax(const KernelCall& c) { softmax<true>(c, "LogSoftmax"); }
 
 }  // namespace
 
-SRT_KERNEL("Softmax", CUDA, supports_softmax, run_softmax);
-SRT_KERNEL("LogSoftmax", CUDA, supports_softmax, run_log_softmax);
+SRT_KERNEL("Softmax", CUDA, cpu::supports_softmax, run_softmax);
+SRT_KERNEL("LogSoftmax", CUDA, cpu::supports_softmax, run_log_softmax);
 
 }  // namespace srt

@@ -9,6 +9,7 @@
 //     axis (contiguous in Y), for every index of the remaining "batch" axes.
 #include <cstdint>
 
+#include "cpu/supports.h"
 #include "cuda/strided_copy.h"
 
 namespace srt {
@@ -75,12 +76,9 @@ std::string check_perm(const std::vector<int64_t>& perm, int rank) {
   return "";
 }
 
+// The CPU predicate, plus the rank limit of the CUDA index math.
 std::string supports_transpose(const NodeSig& s) {
-  std::string r = cpu::first_reason(cpu::require_unary_any_type(s), cpu::require_same_rank(s));
-  if (!r.empty()) return r;
-  if (s.in_ranks[0] > cuda::kMaxRank)
-    return "Transpose: the CUDA kernel handles up to " + std::to_string(cuda::kMaxRank) + " dims";
-  return check_perm(s.attrs.ints("perm"), s.in_ranks[0]);
+  return cpu::first_reason(cpu::supports_transpose(s), cuda::require_max_rank(s, "Transpose"));
 }
 
 void run_transpose(const KernelCall& c) {
