@@ -55,15 +55,13 @@ interface Request {
   feeds: Feed[];
   /** Samples (dim 0 of every input). */
   n: number;
-  /** Requests with the same key can share a run: types and non-batch dims of every input. */
-  key: string;
   priority: number; // 0 high, 1 normal
-  seq: number;
   enqueued: number;
   state: 'queued' | 'running' | 'settled';
   resolve: (out: Record<string, Tensor>) => void;
   reject: (e: Error) => void;
-  cleanup: () => void;
+  /** Removes the timeout and abort listener, when the request has them. */
+  cleanup: (() => void) | undefined;
 }
 
 const now = () => performance.now();
@@ -72,10 +70,10 @@ export class Batcher {
   private readonly queues: Request[][] = [[], []];
   private queued = 0;
   private running = 0;
-  private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
-  private readonly inFlight = new Set<Request>();
+  /** The batches being run (for dispose). */
+  private readonly inFlight = new Set<Request[]>();
   private readonly counters: ModelStats = {
     requestSuccess: 0, requestFailure: 0, inferenceCount: 0, executionCount: 0, queueDurationUs: 0, computeDurationUs: 0, batchSizes: {}, queued: 0, running: 0,
   };
@@ -98,27 +96,29 @@ export class Batcher {
       const r: Request = {
         feeds,
         n: feeds[0]?.dims[0] ?? 1,
-        key: this.config.enabled ? keyOf(feeds) : `#${this.seq}`,
         priority: options.priority === 'high' ? 0 : 1,
-        seq: this.seq++,
         enqueued: now(),
         state: 'queued',
         resolve,
         reject,
-        cleanup: () => {},
+        cleanup: undefined,
       };
-      const cancel = (e: Error) => this.settle(r, e);
-      const onAbort = () => cancel(new AbortError(signal!.reason));
-      const timer = timeoutMs !== undefined ? setTimeout(() => cancel(new TimeoutError(timeoutMs)), timeoutMs) : undefined;
-      signal?.addEventListener('abort', onAbort, { once: true });
-      r.cleanup = () => {
-        if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
+      if (signal || timeoutMs !== undefined) this.watch(r, signal, timeoutMs);
       this.queues[r.priority]!.push(r);
       this.queued++;
       this.pump();
     });
+  }
+
+  /** Settles `r` with an AbortError or TimeoutError when its signal fires or its time is up. */
+  private watch(r: Request, signal: AbortSignal | undefined, timeoutMs: number | undefined): void {
+    const onAbort = () => this.settle(r, new AbortError(signal!.reason));
+    const timer = timeoutMs !== undefined ? setTimeout(() => this.settle(r, new TimeoutError(timeoutMs)), timeoutMs) : undefined;
+    signal?.addEventListener('abort', onAbort, { once: true });
+    r.cleanup = () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
   }
 
   /** Rejects every queued and running request with DisposedError; later submits too. */
@@ -126,7 +126,7 @@ export class Batcher {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const q of this.queues) for (const r of [...q]) this.settle(r, new DisposedError());
-    for (const r of [...this.inFlight]) this.settle(r, new DisposedError());
+    for (const batch of [...this.inFlight]) for (const r of batch) this.settle(r, new DisposedError());
   }
 
   private settle(r: Request, result: Error | Record<string, Tensor>): void {
@@ -137,8 +137,7 @@ export class Batcher {
       this.queued--;
     }
     r.state = 'settled';
-    this.inFlight.delete(r);
-    r.cleanup();
+    r.cleanup?.();
     if (result instanceof Error) {
       this.counters.requestFailure++;
       r.reject(result);
@@ -170,7 +169,7 @@ export class Batcher {
     let total = 0;
     for (const q of this.queues) {
       for (const r of q) {
-        if (r.key !== head.key || total + r.n > maxBatch) continue;
+        if (total + r.n > maxBatch || !sameGroup(r.feeds, head.feeds)) continue;
         batch.push(r);
         total += r.n;
         if (total === maxBatch) break;
@@ -195,25 +194,35 @@ export class Batcher {
     return this.take(batch);
   }
 
+  /** Moves `batch` from the queues to running. */
   private take(batch: Request[]): Request[] {
     const t = now();
+    let waited = 0;
     for (const r of batch) {
-      const q = this.queues[r.priority]!;
-      q.splice(q.indexOf(r), 1);
-      this.queued--;
       r.state = 'running';
-      this.inFlight.add(r);
-      this.counters.queueDurationUs += Math.round((t - r.enqueued) * 1000);
+      waited += t - r.enqueued;
     }
+    this.counters.queueDurationUs += Math.round(waited * 1000);
+    this.queued -= batch.length;
+    for (let p = 0; p < this.queues.length; p++) {
+      const q = this.queues[p]!;
+      // Usually the batch is the front of the queue; otherwise keep what is still queued, in order.
+      let front = 0;
+      while (front < q.length && q[front]!.state === 'running') front++;
+      if (front > 0) q.splice(0, front);
+      if (q.some((r) => r.state === 'running')) this.queues[p] = q.filter((r) => r.state === 'queued');
+    }
+    this.inFlight.add(batch);
     return batch;
   }
 
   private async execute(batch: Request[]): Promise<void> {
     this.running++;
-    const total = batch.reduce((s, r) => s + r.n, 0);
+    let total = 0;
+    for (const r of batch) total += r.n;
     const start = now();
     try {
-      const out = await this.run(batch.length === 1 ? batch[0]!.feeds : concatFeeds(batch.map((r) => r.feeds), total));
+      const out = await this.run(batch.length === 1 ? batch[0]!.feeds : concatFeeds(batch, total));
       this.counters.executionCount++;
       this.counters.inferenceCount += total;
       this.counters.batchSizes[total] = (this.counters.batchSizes[total] ?? 0) + 1;
@@ -221,9 +230,10 @@ export class Batcher {
       if (batch.length === 1) {
         this.settle(batch[0]!, out);
       } else {
+        const slicer = outputSlicer(out, total);
         let offset = 0;
         for (const r of batch) {
-          this.settle(r, sliceOutputs(out, offset, r.n, total));
+          if (r.state === 'running') this.settle(r, slicer(offset, r.n));
           offset += r.n;
         }
       }
@@ -231,41 +241,64 @@ export class Batcher {
       const err = e instanceof Error ? e : new SurrogateError('ERR_INTERNAL', String(e));
       for (const r of batch) this.settle(r, err);
     } finally {
+      this.inFlight.delete(batch);
       this.running--;
       this.pump();
     }
   }
 }
 
-/** Requests can share a run when every input has the same type and the same dims after axis 0. */
-function keyOf(feeds: Feed[]): string {
-  return feeds.map((f) => `${f.type}[${f.dims.slice(1).join(',')}]`).join('|');
+/** Whether two requests can share a run: every input has the same type and the same dims after axis 0. */
+function sameGroup(a: Feed[], b: Feed[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (x.type !== y.type || x.dims.length !== y.dims.length) return false;
+    for (let d = 1; d < x.dims.length; d++) if (x.dims[d] !== y.dims[d]) return false;
+  }
+  return true;
 }
 
 /** One buffer per input holding the requests' rows one after another (what the engine reads). */
-function concatFeeds(all: Feed[][], total: number): Feed[] {
-  return all[0]!.map((first, i) => {
-    const rows = first.dims.slice(1).reduce((a, b) => a * b, 1);
+function concatFeeds(batch: Request[], total: number): Feed[] {
+  return batch[0]!.feeds.map((first, i) => {
+    const rows = first.dims.length > 1 ? first.data.length / first.dims[0]! : 1;
     const C = first.data.constructor as { new (n: number): TensorData };
     const data = new C(total * rows);
     let offset = 0;
-    for (const feeds of all) {
-      const f = feeds[i]!;
+    for (const r of batch) {
+      const f = r.feeds[i]!;
       (data as Float32Array).set(f.data as Float32Array, offset * rows);
       offset += f.dims[0]!;
     }
-    return { name: first.name, type: first.type, data, dims: [total, ...first.dims.slice(1)] };
+    const dims = first.dims.slice();
+    dims[0] = total;
+    return { name: first.name, type: first.type, data, dims };
   });
 }
 
-/** Rows [offset, offset + n) of every output, as views into the batch's buffers. */
-function sliceOutputs(out: Record<string, Tensor>, offset: number, n: number, total: number): Record<string, Tensor> {
-  const mine: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(out)) {
+type TypedArrayClass = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TensorData; BYTES_PER_ELEMENT: number };
+
+/**
+ * slice(offset, n): rows [offset, offset + n) of every output of a batched run, as views into the
+ * batch's buffers (no copies). What is the same for every request is worked out once per batch.
+ */
+function outputSlicer(out: Record<string, Tensor>, total: number): (offset: number, n: number) => Record<string, Tensor> {
+  const parts = Object.keys(out).map((name) => {
+    const t = out[name]!;
     if (t.dims[0] !== total) throw new SurrogateError('ERR_INTERNAL', `batched output '${name}' has dims [${t.dims}], not ${total} rows`);
-    const rows = t.dims.slice(1).reduce((a, b) => a * b, 1);
-    const data = (t.data as Float32Array).subarray(offset * rows, (offset + n) * rows) as TensorData;
-    mine[name] = new Tensor(t.type, data, [n, ...t.dims.slice(1)]);
-  }
-  return mine;
+    const C = t.data.constructor as unknown as TypedArrayClass;
+    const rows = total > 0 ? t.data.length / total : 0;
+    return { name, type: t.type, C, buffer: t.data.buffer, byteOffset: t.data.byteOffset, rowBytes: rows * C.BYTES_PER_ELEMENT, rows, dims: t.dims };
+  });
+  return (offset, n) => {
+    const mine: Record<string, Tensor> = {};
+    for (const p of parts) {
+      const dims = p.dims.slice();
+      dims[0] = n;
+      mine[p.name] = Tensor.trusted(p.type, new p.C(p.buffer, p.byteOffset + offset * p.rowBytes, n * p.rows), dims);
+    }
+    return mine;
+  };
 }

@@ -1,7 +1,7 @@
 // Turning what callers pass to predict() into checked feeds: names, element types, ranks and
 // dimensions against the model's inputs, with symbolic dimensions bound consistently.
 import { InputError, InvalidArgumentError } from './errors.js';
-import { numelOf, type Dim, type Shape } from './graph/ir.js';
+import { numelOf, type Dim } from './graph/ir.js';
 import { isTensorType, typeOfArray, type TensorData, type TensorType } from './tensor.js';
 
 export interface ModelIO {
@@ -22,43 +22,49 @@ export type FeedValue =
   | { type?: string; data: ArrayBufferView; dims?: readonly number[]; shape?: readonly number[] }
   | TensorData;
 
-export function checkFeeds(inputs: readonly ModelIO[], feeds: unknown): { feeds: Feed[]; shapes: Map<string, Shape> } {
+/** The input names of a model, computed once per inputs array (checkFeeds runs on every request). */
+const namesOf = new WeakMap<readonly ModelIO[], Set<string>>();
+
+export function checkFeeds(inputs: readonly ModelIO[], feeds: unknown): { feeds: Feed[] } {
   if (feeds === null || typeof feeds !== 'object' || Array.isArray(feeds) || ArrayBuffer.isView(feeds)) {
     throw new InvalidArgumentError('an object mapping input names to tensors', 'feeds', feeds);
   }
   const given = feeds as Record<string, unknown>;
-  const names = new Set(inputs.map((i) => i.name));
-  for (const k of Object.keys(given)) {
+  let names = namesOf.get(inputs);
+  if (!names) namesOf.set(inputs, (names = new Set(inputs.map((i) => i.name))));
+  for (const k in given) {
     if (!names.has(k)) throw new InputError(`Unknown input '${k}': the model's inputs are ${inputs.map((i) => `'${i.name}'`).join(', ')}`);
   }
-  const bound = new Map<string, { value: number; from: string }>();
+  let bound: Map<string, { value: number; from: string }> | undefined; // symbolic dims seen so far
   const out: Feed[] = [];
-  const shapes = new Map<string, Shape>();
   for (const input of inputs) {
-    if (!(input.name in given) || given[input.name] === undefined) throw new InputError(`Missing input '${input.name}' (${input.type}, shape [${(input.shape ?? []).join(', ')}])`);
-    const feed = toFeed(input, given[input.name]);
+    const value = given[input.name];
+    if (value === undefined) throw new InputError(`Missing input '${input.name}' (${input.type}, shape [${(input.shape ?? []).join(', ')}])`);
+    const feed = toFeed(input, value);
     const shape = input.shape;
     if (shape) {
       if (feed.dims.length !== shape.length) {
         throw new InputError(`Input '${input.name}' expects rank ${shape.length} (shape [${shape.join(', ')}]) but received dims [${feed.dims.join(', ')}]`);
       }
-      shape.forEach((d, i) => {
+      for (let i = 0; i < shape.length; i++) {
+        const d = shape[i]!;
         const got = feed.dims[i]!;
         if (typeof d === 'number') {
           if (d !== got) throw new InputError(`Input '${input.name}' expects dimension ${i} to be ${d} but received ${got} (dims [${feed.dims.join(', ')}])`);
-          return;
+          continue;
         }
+        if (inputs.length === 1) continue; // a symbolic dim can only disagree with another input
+        bound ??= new Map();
         const b = bound.get(d);
         if (b && b.value !== got) {
           throw new InputError(`Input '${input.name}' dimension ${i} ('${d}') is ${got}, but '${d}' is ${b.value} in input '${b.from}'`);
         }
         bound.set(d, { value: got, from: input.name });
-      });
+      }
     }
     out.push(feed);
-    shapes.set(input.name, feed.dims);
   }
-  return { feeds: out, shapes };
+  return { feeds: out };
 }
 
 function toFeed(input: ModelIO, v: unknown): Feed {
@@ -90,13 +96,24 @@ function toFeed(input: ModelIO, v: unknown): Feed {
   if (elem !== input.type) {
     throw new InputError(`Input '${input.name}' expects ${input.type} data but received ${elem} (${(data as object).constructor.name})`);
   }
-  if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new InvalidArgumentError('an array of non-negative integers', `the dims of ${what}`, dims);
-  }
-  const n = numelOf(dims as number[]);
+  const copy = checkedDims(dims);
+  if (!copy) throw new InvalidArgumentError('an array of non-negative integers', `the dims of ${what}`, dims);
+  const n = numelOf(copy);
   const arr = data as TensorData;
-  if (n !== arr.length) throw new InputError(`Input '${input.name}' has ${arr.length} elements but dims [${(dims as number[]).join(', ')}] need ${n}`);
-  return { name: input.name, type: elem, data: arr, dims: [...(dims as number[])] };
+  if (n !== arr.length) throw new InputError(`Input '${input.name}' has ${arr.length} elements but dims [${copy.join(', ')}] need ${n}`);
+  return { name: input.name, type: elem, data: arr, dims: copy };
+}
+
+/** A copy of `dims` when it is an array of non-negative safe integers (the caller may change theirs later). */
+function checkedDims(dims: unknown): number[] | undefined {
+  if (!Array.isArray(dims)) return undefined;
+  const copy = new Array<number>(dims.length);
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
+    if (!Number.isSafeInteger(d) || d < 0) return undefined;
+    copy[i] = d;
+  }
+  return copy;
 }
 
 /** Dims for a bare typed array: the declared shape with its one symbolic dimension inferred. */

@@ -83,12 +83,16 @@ export class Model {
    * Runs the model. Never blocks the event loop on our engine: the work runs on a native thread.
    * Concurrent calls with the same non-batch shapes are batched into one run (see `batching`).
    */
-  async predict(feeds: Record<string, unknown>, options?: PredictOptions): Promise<Record<string, Tensor>> {
-    const opts = resolvePredictOptions(options);
-    if (!this.runner) throw new DisposedError();
-    if (opts.signal?.aborted) throw new AbortError(opts.signal.reason);
-    const checked = checkFeeds(this.inputs as ModelIO[], feeds);
-    return this.batcher.submit(checked.feeds, opts);
+  predict(feeds: Record<string, unknown>, options?: PredictOptions): Promise<Record<string, Tensor>> {
+    // Not `async`: one promise per request, not two (this is the hot path of a loaded server).
+    try {
+      const opts = resolvePredictOptions(options);
+      if (!this.runner) return Promise.reject(new DisposedError());
+      if (opts.signal?.aborted) return Promise.reject(new AbortError(opts.signal.reason));
+      return this.batcher.submit(checkFeeds(this.inputs as ModelIO[], feeds).feeds, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** Frees native memory. Calls queued or in flight reject with DisposedError; later calls too. */

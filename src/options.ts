@@ -127,8 +127,10 @@ export interface ResolvedPredictOptions {
   priority: 'high' | 'normal';
 }
 
+const DEFAULT_PREDICT_OPTIONS: ResolvedPredictOptions = Object.freeze({ priority: 'normal' as const });
+
 export function resolvePredictOptions(options: unknown): ResolvedPredictOptions {
-  if (options === undefined) return { priority: 'normal' };
+  if (options === undefined) return DEFAULT_PREDICT_OPTIONS;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('an object', 'predict options', options);
   const o = options as Record<string, unknown>;
   const known = ['signal', 'timeoutMs', 'priority'];

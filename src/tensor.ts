@@ -54,6 +54,18 @@ export class Tensor {
     this.dims = Object.freeze([...shape]);
   }
 
+  /**
+   * A Tensor from parts the library has already checked (outputs of a run): skips validation
+   * and copying, since this runs once per request on the hot path. Not for user input.
+   */
+  static trusted(type: TensorType, data: TensorData, dims: readonly number[]): Tensor {
+    const t = Object.create(Tensor.prototype) as { type: TensorType; data: TensorData; dims: readonly number[] };
+    t.type = type;
+    t.data = data;
+    t.dims = Object.freeze(dims);
+    return t as Tensor;
+  }
+
   get size(): number {
     return this.data.length;
   }
