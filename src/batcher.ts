@@ -1,8 +1,9 @@
 // The dynamic batcher (one per model), after Triton's: concurrent predict() calls whose inputs
 // have the same non-batch shapes are coalesced along axis 0 into one run of up to maxBatch
-// samples. A batch forms from the requests waiting when a run slot frees up (maxDelayMs = 0), or
-// the oldest request waits up to maxDelayMs for more; a preferred batch size that the waiting
-// requests fill exactly is run at once. Each caller gets its own rows back as views into the one
+// samples. A batch forms from the requests waiting when a run slot frees up (maxDelayMs = 0: a
+// full batch starts at once; a partial one only when no other run is in flight, or when that run
+// ends), or the oldest request waits up to maxDelayMs for more; a preferred batch size that the
+// waiting requests fill exactly is run at once. Each caller gets its own rows back as views into the one
 // result buffer. The queue is bounded (maxQueue: beyond it, OverloadError at once); requests have
 // two priorities, a timeout and an AbortSignal: one cancelled while queued never runs, one
 // cancelled while running is discarded. Without batching the same queue runs each call alone.
@@ -191,6 +192,9 @@ export class Batcher {
       this.timer = setTimeout(() => this.pump(), Math.max(0, maxDelayMs - waited));
       return undefined;
     }
+    // A partial batch does not start beside a run in flight (with maxDelayMs 0): it would take the
+    // requests that are about to make the next batch full. The run's end starts it instead.
+    if (this.running > 0 && maxDelayMs === 0) return undefined;
     return this.take(batch);
   }
 
@@ -242,8 +246,12 @@ export class Batcher {
       for (const r of batch) this.settle(r, err);
     } finally {
       this.inFlight.delete(batch);
-      this.running--;
-      this.pump();
+      // The slot frees after the callers' continuations have run (a closed-loop client sends its
+      // next request there), so those requests join this slot's next batch.
+      setImmediate(() => {
+        this.running--;
+        this.pump();
+      });
     }
   }
 }

@@ -78,6 +78,25 @@ describe('dynamic batching', () => {
     expect(shared.length).toBeGreaterThan(0);
   });
 
+  it('closed-loop clients get full batches: a partial batch never starts beside a run in flight', async () => {
+    // 96 clients, each sending its next request when the last returns. With maxBatch 96 every
+    // run after the first should hold all of them: the slot frees only after the callers'
+    // continuations have queued their next requests, and a second slot does not start a partial
+    // batch that would split them.
+    for (const concurrency of [1, 2]) {
+      const m = await load(file('gmm'), { batching: { maxBatch: 96, concurrency } });
+      const samples = Array.from({ length: 96 }, (_, i) => modelFeeds(spec('gmm'), 1, 300 + i));
+      await Promise.all(samples.map(async (f) => {
+        for (let round = 0; round < 20; round++) await m.predict(f);
+      }));
+      const st = m.stats();
+      expect(st.inferenceCount).toBe(96 * 20);
+      console.log(`closed loop, concurrency ${concurrency}: ${st.executionCount} runs, sizes ${JSON.stringify(st.batchSizes)}`);
+      expect(st.batchSizes[96] ?? 0).toBeGreaterThanOrEqual(18);
+      expect(st.executionCount).toBeLessThanOrEqual(22);
+    }
+  });
+
   it('rejects at once with OverloadError beyond maxQueue', async () => {
     const m = await load(file('gmm'), { batching: { maxQueue: 4, maxBatch: 1 } });
     const calls = Array.from({ length: 12 }, (_, i) => m.predict(modelFeeds(spec('gmm'), 1, i)).then(() => 'ok', (e: unknown) => e));
