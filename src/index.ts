@@ -10,8 +10,10 @@ export {
 } from './errors.js';
 export type { ErrorCode } from './errors.js';
 
-// The pipeline stages, each inspectable on its own (load → infer → simplify → plan).
+// The pipeline stages, each inspectable on its own (load → infer → simplify → fuse → plan).
 export { importModel } from './onnx/import.js';
 export { inferShapes } from './graph/infer.js';
 export { simplify } from './graph/simplify.js';
+export { fuse, FUSION_PASSES } from './graph/fuse.js';
+export type { FusionPass } from './graph/fuse.js';
 export { buildPlan } from './graph/plan.js';

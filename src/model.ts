@@ -1,4 +1,4 @@
-// loadModel() and Model: import → infer → simplify at load, then predict() on the native engine
+// loadModel() and Model: import → infer → simplify → fuse at load, then predict() on the native engine
 // (or on onnxruntime-node when the model needs what our engine lacks, and says so).
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { checkFeeds, type ModelIO } from './feeds.js';
 import { OrtRunner } from './fallback.js';
 import type { Dim, Graph, Shape } from './graph/ir.js';
 import { inferShapes } from './graph/infer.js';
+import { fuse } from './graph/fuse.js';
 import { simplify } from './graph/simplify.js';
 import { loadAddon, type Addon, type NativeDevices } from './native.js';
 import { importModel, UPSTREAM_UNSUPPORTED } from './onnx/import.js';
@@ -55,7 +56,7 @@ export class Model {
     readonly missingOperators: readonly string[],
     readonly opset: number,
     private runner: Runner | undefined,
-    /** The load-time graph (imported, inferred, simplified), for inspection. */
+    /** The load-time graph (imported, inferred, simplified, fused), for inspection. */
     readonly graph: Graph,
     batching: BatchingConfig,
   ) {
@@ -252,7 +253,8 @@ export async function loadModel(source: string | Uint8Array | ArrayBuffer, optio
     } else if (!addon) {
       fallbackReason = error;
     } else {
-      const simplified = simplify(graph, inferShapes(graph));
+      const values = inferShapes(graph);
+      const simplified = fuse(simplify(graph, values), values);
       const chosen = nativeRunner(addon, simplified, opts, tries);
       deviceReason = chosen.deviceReason ?? deviceReason;
       const native = chosen.runner;

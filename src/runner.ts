@@ -5,6 +5,7 @@ import type { ConstTensor, Graph, Shape, ValueTable } from './graph/ir.js';
 import { DTYPE_CODE, NATIVE_DTYPES, numelOf } from './graph/ir.js';
 import { inferShapes, valueInputsOf } from './graph/infer.js';
 import { buildPlan, nativeNode, type PlanOutput } from './graph/plan.js';
+import { fuse } from './graph/fuse.js';
 import { simplify } from './graph/simplify.js';
 import type { Feed } from './feeds.js';
 import type { Addon, CompiledPlan, NativeEngine } from './native.js';
@@ -29,6 +30,8 @@ export interface EngineConfig {
   cudaGraphs: boolean;
   /** Checks only: fill the arena and outputs with NaN bytes before each run (unwritten memory shows). */
   poison?: boolean;
+  /** Checks only: false skips the fusion passes on specialised graphs (default true), to compare with them. */
+  fuse?: boolean;
 }
 
 export class NativeRunner {
@@ -39,7 +42,7 @@ export class NativeRunner {
 
   constructor(
     addon: Addon,
-    /** The load-time graph: imported, inferred with symbolic shapes and simplified. */
+    /** The load-time graph: imported, inferred with symbolic shapes, simplified and fused. */
     readonly graph: Graph,
     readonly config: EngineConfig,
   ) {
@@ -67,7 +70,7 @@ export class NativeRunner {
   /** Graph inputs whose values decide shapes (e.g. a Reshape target fed at run time): plans are specialised on them. */
   readonly valueInputs: ReadonlySet<string>;
 
-  /** Specialises the graph for concrete input shapes: infer → simplify → plan (the inspectable stages). */
+  /** Specialises the graph for concrete input shapes: infer → simplify → fuse → plan (the inspectable stages). */
   specialize(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): { values: ValueTable; graph: Graph; plan: ReturnType<typeof buildPlan> } {
     const { values, graph } = this.simplified(shapes, inputValues);
     return { values, graph, plan: buildPlan(graph, values, this.weights, this.memoryLimit) };
@@ -75,7 +78,9 @@ export class NativeRunner {
 
   private simplified(shapes: ReadonlyMap<string, Shape>, inputValues?: ReadonlyMap<string, ConstTensor>): { values: ValueTable; graph: Graph } {
     const values = inferShapes(this.graph, shapes, inputValues);
-    return { values, graph: simplify(this.graph, values) };
+    const graph = simplify(this.graph, values);
+    // fuse() records the constants it creates in `values`, so they describe the fused graph.
+    return { values, graph: this.config.fuse === false ? graph : fuse(graph, values) };
   }
 
   /** The values of the feeds that plans are specialised on (see valueInputs). */

@@ -28,7 +28,7 @@ export interface ModelInfo {
   operators: Record<string, number>;
   /** Nodes in the file's main graph. */
   nodes: number;
-  /** Nodes of our engine's graph after import, lowering and simplification (0 on the fallback). */
+  /** Nodes of our engine's graph after import, lowering, simplification and fusion (0 on the fallback). */
   engineNodes: number;
   /** Core operator → number of nodes in that graph (model.graph.nodes; empty on the fallback). */
   engineOperators: Record<string, number>;
@@ -99,7 +99,7 @@ export function formatInfo(info: ModelInfo): string {
   if (otherDomains.length > 0) lines.push(`other opsets: ${otherDomains.map(([d, v]) => `${d} ${v}`).join(', ')}`);
   lines.push('', 'inputs:', ...io(info.inputs), '', 'outputs:', ...io(info.outputs), '');
   const ops = Object.entries(info.operators);
-  lines.push(`operators: ${info.nodes} node(s) of ${ops.length} type(s)${info.engineNodes ? `; ${info.engineNodes} after our import and simplification` : ''}`);
+  lines.push(`operators: ${info.nodes} node(s) of ${ops.length} type(s)${info.engineNodes ? `; ${info.engineNodes} after our import, simplification and fusion` : ''}`);
   const width = Math.max(...ops.map(([op]) => op.length), 2);
   const cells = ops.map(([op, n]) => `${op.padEnd(width)} ${String(n).padStart(4)}`);
   const perRow = Math.max(1, Math.floor(96 / (width + 9)));
