@@ -42,6 +42,13 @@ std::vector<int64_t> Attrs::ints(const std::string& name) const {
   return out;
 }
 
+IntsView Attrs::ints_view(const std::string& name) const {
+  const Attr* a = find(name);
+  if (!a) return {};
+  if (a->kind == Attr::Num) return {&a->num, 1};
+  return {a->nums.data(), a->nums.size()};
+}
+
 std::vector<double> Attrs::floats(const std::string& name) const {
   const Attr* a = find(name);
   if (!a) return {};

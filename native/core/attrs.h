@@ -18,6 +18,20 @@ struct Attr {
   std::string str;
 };
 
+// The values of a numeric attribute as integers (truncated like Attrs::i), without copying them.
+class IntsView {
+ public:
+  IntsView() = default;
+  IntsView(const double* p, size_t n) : p_(p), n_(n) {}
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  int64_t operator[](size_t i) const { return static_cast<int64_t>(p_[i]); }
+
+ private:
+  const double* p_ = nullptr;
+  size_t n_ = 0;
+};
+
 class Attrs {
  public:
   void set(std::string name, Attr value) { items_.emplace_back(std::move(name), std::move(value)); }
@@ -32,6 +46,7 @@ class Attrs {
   int64_t i(const std::string& name, int64_t def = 0) const;
   double f(const std::string& name, double def = 0) const;
   std::vector<int64_t> ints(const std::string& name) const;   // empty when absent
+  IntsView ints_view(const std::string& name) const;          // the same, allocating nothing
   std::vector<double> floats(const std::string& name) const;  // empty when absent
   std::string s(const std::string& name, const std::string& def = "") const;
   const std::vector<std::pair<std::string, Attr>>& items() const { return items_; }

@@ -26,7 +26,26 @@ Buffer& Buffer::operator=(Buffer&& o) noexcept {
 }
 Buffer::~Buffer() { std::free(data_); }
 
+// What one CPU run works in, taken from the engine's pool for the run's duration: the arena, the
+// tensor table of the plan it was last laid out for (only the data pointers change between runs
+// of that plan), each node's input/output lists and the kernels' scratch memory.
+struct Engine::RunState {
+  explicit RunState(ThreadPool* pool) : ctx(pool) {}
+  uint64_t plan = 0;  // id of the plan the tables below describe (0: none)
+  uint64_t used = 0;  // when it was last given back
+  Buffer arena;
+  std::vector<Tensor> tensors;
+  std::vector<std::vector<const Tensor*>> in;  // per node
+  std::vector<std::vector<Tensor*>> out;       // per node
+  ExecContext ctx;
+};
+
+namespace {
+constexpr size_t kMaxFreeStates = 4;
+}
+
 Engine::Engine(const EngineOptions& options) : options_(options) {
+  free_states_.reserve(kMaxFreeStates);
   if (options_.threads < 1 || options_.threads > 1024) throw Error(kErrInvalidPlan, "threads must be between 1 and 1024");
   if (options_.device == Device::CUDA) {
     backend_ = make_cuda_backend(options_);
@@ -35,6 +54,25 @@ Engine::Engine(const EngineOptions& options) : options_(options) {
   } else {
     pool_ = std::make_unique<ThreadPool>(options_.threads);
   }
+}
+
+Engine::~Engine() = default;
+
+std::shared_ptr<const void> Engine::Prepared::get(int32_t weight, const std::string& key,
+                                                  FunctionRef<std::shared_ptr<const void>()> make) {
+  // Built under the lock: a second compile wanting the same object waits instead of building it too.
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = items_.find({weight, key});
+  if (it != items_.end()) return it->second;
+  std::shared_ptr<const void> made = make();
+  items_.emplace(std::make_pair(weight, key), made);
+  return made;
+}
+
+void Engine::Prepared::forget(int32_t weight) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = items_.lower_bound({weight, std::string()}); it != items_.end() && it->first.first == weight;)
+    it = items_.erase(it);
 }
 
 void Engine::set_weight(int32_t id, DType dtype, const Dims& dims, const void* data, size_t bytes) {
@@ -46,6 +84,7 @@ void Engine::set_weight(int32_t id, DType dtype, const Dims& dims, const void* d
     throw Error(kErrInvalidPlan, "weight " + std::to_string(id) + " has " + std::to_string(bytes) +
                                      " bytes, its shape needs " + std::to_string(numel(dims) * dtype_size(dtype)));
   if (static_cast<size_t>(id) >= weights_.size()) weights_.resize(id + 1);
+  prepared_.forget(id);
   if (backend_) {
     backend_->set_weight(id, data, bytes);
     weights_[id] = Weight{dtype, dims, Buffer(), true};
@@ -154,29 +193,65 @@ std::shared_ptr<const Plan> Engine::compile(PlanDesc desc) const {
   }
   for (int32_t id : desc.outputs)
     if (!written[id]) throw Error(kErrInvalidPlan, "output " + tensor_label(id) + " is never written");
+  plan->prepared.resize(desc.nodes.size());
+  if (!backend_) {
+    // The kernels' prepare hooks, with the constant inputs' data (weights and plan constants).
+    auto view = [&](int32_t id) {
+      Tensor x;
+      if (id < 0) return x;
+      const TensorDesc& t = desc.tensors[id];
+      x.dtype = t.dtype;
+      x.dims = t.dims;
+      if (t.storage == Storage::Weight) x.data = weights_[t.index].data.data();
+      if (t.storage == Storage::Const) x.data = const_cast<uint8_t*>(desc.consts[t.index].data());
+      return x;
+    };
+    for (size_t s = 0; s < desc.nodes.size(); ++s) {
+      const KernelDef* k = plan->kernels[s];
+      if (!k->prepare) continue;
+      const NodeDesc& node = desc.nodes[s];
+      std::vector<Tensor> in, out;
+      std::vector<int32_t> weight;
+      for (int32_t id : node.inputs) {
+        in.push_back(view(id));
+        weight.push_back(id >= 0 && desc.tensors[id].storage == Storage::Weight ? desc.tensors[id].index : -1);
+      }
+      for (int32_t id : node.outputs) out.push_back(view(id));
+      plan->prepared[s] = k->prepare(PrepareCall{node.attrs, in, out, weight, prepared_});
+    }
+  }
   plan->desc = std::move(desc);
   plan->id = next_plan_id_++;
   if (backend_) plan->device_state = backend_->prepare(*plan);
   return plan;
 }
 
-Buffer Engine::take_arena(size_t bytes) {
+std::unique_ptr<Engine::RunState> Engine::take_state(uint64_t plan_id) {
   {
-    std::lock_guard<std::mutex> lock(arenas_mutex_);
-    for (size_t i = 0; i < free_arenas_.size(); ++i) {
-      if (free_arenas_[i].size() >= bytes) {
-        Buffer b = std::move(free_arenas_[i]);
-        free_arenas_.erase(free_arenas_.begin() + i);
-        return b;
+    std::lock_guard<std::mutex> lock(states_mutex_);
+    if (!free_states_.empty()) {
+      // One laid out for this plan if there is one, else the least recently used.
+      size_t pick = 0;
+      for (size_t i = 0; i < free_states_.size(); ++i) {
+        if (free_states_[i]->plan == plan_id) {
+          pick = i;
+          break;
+        }
+        if (free_states_[i]->used < free_states_[pick]->used) pick = i;
       }
+      std::unique_ptr<RunState> st = std::move(free_states_[pick]);
+      free_states_.erase(free_states_.begin() + pick);
+      return st;
     }
   }
-  return Buffer(bytes);
+  return std::make_unique<RunState>(pool_.get());
 }
 
-void Engine::give_arena(Buffer arena) {
-  std::lock_guard<std::mutex> lock(arenas_mutex_);
-  if (free_arenas_.size() < 4) free_arenas_.push_back(std::move(arena));
+void Engine::give_state(std::unique_ptr<RunState> state) {
+  std::lock_guard<std::mutex> lock(states_mutex_);
+  state->used = ++state_clock_;
+  if (free_states_.size() < kMaxFreeStates) free_states_.push_back(std::move(state));
+  else state.reset();  // more runs than that were in flight at once: let this one go
 }
 
 void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
@@ -203,40 +278,52 @@ void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const 
     backend_->run(plan, feeds, outputs);
     return;
   }
-  Buffer arena = take_arena(static_cast<size_t>(d.arena_bytes));
-  if (options_.poison) {
-    if (arena.size()) std::memset(arena.data(), 0xFF, arena.size());
-    for (size_t i = 0; i < outputs.size(); ++i) std::memset(outputs[i], 0xFF, output_bytes[i]);
-  }
-  std::vector<Tensor> tensors(d.tensors.size());
-  for (size_t id = 0; id < d.tensors.size(); ++id) {
-    const TensorDesc& t = d.tensors[id];
-    Tensor& x = tensors[id];
-    x.dtype = t.dtype;
-    x.dims = t.dims;
-    x.device = Device::CPU;
-    switch (t.storage) {
-      case Storage::Arena: x.data = static_cast<uint8_t*>(arena.data()) + t.offset; break;
-      case Storage::Weight: x.data = weights_[t.index].data.data(); break;
-      case Storage::Input: x.data = const_cast<void*>(feeds[t.index]); break;
-      case Storage::Output: x.data = outputs[t.index]; break;
-      case Storage::Const: x.data = const_cast<uint8_t*>(d.consts[t.index].data()); break;
+  std::unique_ptr<RunState> st = take_state(plan.id);
+  RunState& r = *st;
+  const size_t n = d.tensors.size();
+  if (r.plan != plan.id || r.arena.size() < static_cast<size_t>(d.arena_bytes)) {
+    // Lay the state out for this plan: assignments reuse the tables' memory where it suffices.
+    if (r.arena.size() < static_cast<size_t>(d.arena_bytes)) r.arena = Buffer(static_cast<size_t>(d.arena_bytes));
+    r.tensors.resize(n);
+    for (size_t id = 0; id < n; ++id) {
+      r.tensors[id].dtype = d.tensors[id].dtype;
+      r.tensors[id].dims = d.tensors[id].dims;
+      r.tensors[id].device = Device::CPU;
     }
-  }
-  ExecContext ctx(pool_.get());
-  try {
+    r.in.resize(d.nodes.size());
+    r.out.resize(d.nodes.size());
     for (size_t s = 0; s < d.nodes.size(); ++s) {
       const NodeDesc& node = d.nodes[s];
-      KernelCall call{node.attrs, {}, {}, ctx};
-      for (int32_t id : node.inputs) call.in.push_back(id < 0 ? nullptr : &tensors[id]);
-      for (int32_t id : node.outputs) call.out.push_back(&tensors[id]);
-      plan.kernels[s]->run(call);
+      r.in[s].clear();
+      r.out[s].clear();
+      for (int32_t id : node.inputs) r.in[s].push_back(id < 0 ? nullptr : &r.tensors[id]);
+      for (int32_t id : node.outputs) r.out[s].push_back(&r.tensors[id]);
     }
+    r.plan = plan.id;
+  }
+  for (size_t id = 0; id < n; ++id) {
+    const TensorDesc& t = d.tensors[id];
+    void*& data = r.tensors[id].data;
+    switch (t.storage) {
+      case Storage::Arena: data = static_cast<uint8_t*>(r.arena.data()) + t.offset; break;
+      case Storage::Weight: data = weights_[t.index].data.data(); break;
+      case Storage::Input: data = const_cast<void*>(feeds[t.index]); break;
+      case Storage::Output: data = outputs[t.index]; break;
+      case Storage::Const: data = const_cast<uint8_t*>(d.consts[t.index].data()); break;
+    }
+  }
+  if (options_.poison) {
+    if (d.arena_bytes) std::memset(r.arena.data(), 0xFF, static_cast<size_t>(d.arena_bytes));
+    for (size_t i = 0; i < outputs.size(); ++i) std::memset(outputs[i], 0xFF, output_bytes[i]);
+  }
+  try {
+    for (size_t s = 0; s < d.nodes.size(); ++s)
+      plan.kernels[s]->run(KernelCall{d.nodes[s].attrs, r.in[s], r.out[s], r.ctx, plan.prepared[s].get()});
   } catch (...) {
-    give_arena(std::move(arena));
+    give_state(std::move(st));
     throw;
   }
-  give_arena(std::move(arena));
+  give_state(std::move(st));
 }
 
 }  // namespace srt

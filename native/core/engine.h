@@ -1,9 +1,11 @@
-// One Engine per loaded model: its device, weights (copied in once at load), compiled plans and
-// a small pool of arenas so that concurrent runs never share scratch memory. On CUDA the weights,
+// One Engine per loaded model: its device, weights (copied in once at load), what kernels prepared
+// from them (packed GEMM operands), compiled plans and a small pool of run states (arena, tensor
+// table, scratch) so that concurrent runs never share memory and warm runs allocate nothing. On CUDA the weights,
 // arenas and runs live in a DeviceBackend (native/cuda/executor.cu).
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,26 +49,45 @@ class Buffer {
 class Engine {
  public:
   explicit Engine(const EngineOptions& options);
+  ~Engine();
   const EngineOptions& options() const { return options_; }
 
-  // Copies `bytes` into engine-owned memory as weight `id` (ids are dense, from 0).
+  // Copies `bytes` into engine-owned memory as weight `id` (ids are dense, from 0). Weights are
+  // set before the plans that read them are compiled (replacing one drops what was prepared from it,
+  // but not from plans already compiled).
   void set_weight(int32_t id, DType dtype, const Dims& dims, const void* data, size_t bytes);
   size_t weight_count() const { return weights_.size(); }
 
   // Why `sig` cannot run here ("" when it can).
   std::string supports(const NodeSig& sig) const;
 
-  // Validates a plan (ids, sizes, storage bounds, kernels) and binds kernels.
+  // Validates a plan (ids, sizes, storage bounds, kernels), binds kernels and (CPU) calls their
+  // prepare hooks. Safe to call while other plans run.
   std::shared_ptr<const Plan> compile(PlanDesc desc) const;
 
   // Runs a compiled plan. Feeds and outputs are host buffers owned by the caller, checked
-  // against the plan's byte sizes. Safe to call from several threads at once.
+  // against the plan's byte sizes. Safe to call from several threads at once. On the CPU, once
+  // warmed up (a run of the same plan, or of plans no larger, has finished before) the engine
+  // allocates nothing here: each run takes a RunState (arena, tensor table, scratch) from a pool.
   void run(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
            const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes);
 
  private:
-  Buffer take_arena(size_t bytes);
-  void give_arena(Buffer arena);
+  struct RunState;
+  std::unique_ptr<RunState> take_state(uint64_t plan_id);
+  void give_state(std::unique_ptr<RunState> state);
+
+  // Prepared objects by (weight id, key), shared by the plans of every shape.
+  class Prepared final : public PrepareCache {
+   public:
+    std::shared_ptr<const void> get(int32_t weight, const std::string& key,
+                                    FunctionRef<std::shared_ptr<const void>()> make) override;
+    void forget(int32_t weight);
+
+   private:
+    std::mutex mutex_;
+    std::map<std::pair<int32_t, std::string>, std::shared_ptr<const void>> items_;
+  };
 
   EngineOptions options_;
   struct Weight {
@@ -79,8 +100,10 @@ class Engine {
   std::unique_ptr<DeviceBackend> backend_;  // set when the device is not the CPU
   mutable std::atomic<uint64_t> next_plan_id_{1};
   std::unique_ptr<ThreadPool> pool_;  // this engine's CPU threads (options.threads in all)
-  std::mutex arenas_mutex_;
-  std::vector<Buffer> free_arenas_;
+  mutable Prepared prepared_;
+  std::mutex states_mutex_;
+  std::vector<std::unique_ptr<RunState>> free_states_;  // capacity reserved: giving back never allocates
+  uint64_t state_clock_ = 0;                            // for least-recently-used reuse
 };
 
 }  // namespace srt

@@ -84,9 +84,10 @@ void* ExecContext::scratch(size_t bytes) {
 
 int ExecContext::threads() const { return pool_ ? pool_->threads() : 1; }
 
-void ExecContext::parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
-  if (pool_) pool_->parallel_for(n, fn);
-  else if (n > 0) fn(0, n);
+void ExecContext::parallel_for(int64_t n, RangeFn fn, int64_t work) {
+  if (n <= 0) return;
+  if (pool_ && (work < 0 || work >= kMinParallelWork)) pool_->parallel_for(n, fn);
+  else fn(0, n);
 }
 
 ExecContext::~ExecContext() { std::free(scratch_); }

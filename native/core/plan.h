@@ -49,6 +49,7 @@ struct PlanDesc {
 struct Plan {
   PlanDesc desc;
   std::vector<const KernelDef*> kernels;  // one per node
+  std::vector<std::shared_ptr<const void>> prepared;  // one per node: its kernel's prepare result, or null
   uint64_t id = 0;                        // unique per engine: the key of per-plan device caches
   std::shared_ptr<void> device_state;     // what a device backend prepared for this plan
 };

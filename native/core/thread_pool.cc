@@ -4,19 +4,47 @@
 #include <atomic>
 #include <exception>
 
+#include <chrono>
+
 namespace srt {
 
+namespace {
+
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Spins until ready() or kSpin has passed; returns ready().
+template <class Ready>
+bool spin_until(Ready ready) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 1;; ++i) {
+    if (ready()) return true;
+    cpu_relax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() > until) return ready();
+  }
+}
+
+}  // namespace
+
 struct ThreadPool::Job {
-  const std::function<void(int64_t, int64_t)>* fn = nullptr;
+  explicit Job(RangeFn f) : fn(f) {}
+  RangeFn fn;
   int64_t n = 0, chunk = 1, chunks = 0;
   std::atomic<int64_t> next{0};
   std::atomic<int64_t> done{0};
-  std::mutex mutex;
-  std::condition_variable finished;
+  std::atomic<int> active{0};  // workers that took the job and have not let go of it yet (changed under mutex_)
   std::exception_ptr error;
 };
 
 ThreadPool::ThreadPool(int threads) {
+  jobs_.reserve(64);  // more concurrent jobs than this only grow it once
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker(); });
 }
 
@@ -24,75 +52,80 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
+    queued_ = true;
   }
   wake_.notify_all();
   for (std::thread& t : workers_) t.join();
 }
 
-// Takes chunks of `job` until none is left; true when this call finished the job's last chunk.
-bool ThreadPool::run_chunks(Job& job) {
-  bool last = false;
+// Takes chunks of `job` until none is left.
+void ThreadPool::run_chunks(Job& job) {
   for (int64_t c = job.next.fetch_add(1); c < job.chunks; c = job.next.fetch_add(1)) {
     const int64_t begin = c * job.chunk, end = std::min(job.n, begin + job.chunk);
     try {
-      (*job.fn)(begin, end);
+      job.fn(begin, end);
     } catch (...) {
-      std::lock_guard<std::mutex> lock(job.mutex);
+      std::lock_guard<std::mutex> lock(mutex_);
       if (!job.error) job.error = std::current_exception();
     }
-    if (job.done.fetch_add(1) + 1 == job.chunks) last = true;
+    job.done.fetch_add(1);
   }
-  return last;
 }
 
 void ThreadPool::worker() {
   for (;;) {
-    std::shared_ptr<Job> job;
+    Job* job;
+    spin_until([this] { return queued_.load(std::memory_order_acquire); });
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
       if (stop_) return;
       job = jobs_.front();
       if (job->next.load() >= job->chunks) {  // nothing left to take: drop it from the queue
-        jobs_.pop_front();
+        jobs_.erase(jobs_.begin());
+        queued_ = !jobs_.empty();
         continue;
       }
+      ++job->active;  // the caller does not return (and free the job) while this is held
     }
-    if (run_chunks(*job)) {
-      std::lock_guard<std::mutex> lock(job->mutex);
-      job->finished.notify_all();
+    run_chunks(*job);
+    bool last;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      last = --job->active == 0 && job->done.load() == job->chunks;
     }
+    if (last) finished_.notify_all();
   }
 }
 
-void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn) {
+void ThreadPool::parallel_for(int64_t n, RangeFn fn) {
   if (n <= 0) return;
   if (workers_.empty() || n == 1) {
     fn(0, n);
     return;
   }
-  auto job = std::make_shared<Job>();
-  job->fn = &fn;
-  job->n = n;
-  job->chunks = std::min<int64_t>(n, static_cast<int64_t>(threads()) * 4);
-  job->chunk = (n + job->chunks - 1) / job->chunks;
-  job->chunks = (n + job->chunk - 1) / job->chunk;
+  Job job(fn);
+  job.n = n;
+  job.chunks = std::min<int64_t>(n, static_cast<int64_t>(threads()) * 4);
+  job.chunk = (n + job.chunks - 1) / job.chunks;
+  job.chunks = (n + job.chunk - 1) / job.chunk;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    jobs_.push_back(job);
+    jobs_.push_back(&job);
+    queued_ = true;
   }
   wake_.notify_all();
-  run_chunks(*job);
-  {
-    std::unique_lock<std::mutex> lock(job->mutex);
-    job->finished.wait(lock, [&] { return job->done.load() == job->chunks; });
-  }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = std::find(jobs_.begin(), jobs_.end(), job);
-    if (it != jobs_.end()) jobs_.erase(it);
-  }
-  if (job->error) std::rethrow_exception(job->error);
+  run_chunks(job);
+  // Every chunk done and no worker holding the job: only then may it leave this stack frame (the
+  // check under the lock decides; spinning first only saves sleeping for a chunk about to finish).
+  auto finished = [&] { return job.done.load() == job.chunks && job.active.load() == 0; };
+  spin_until(finished);
+  std::unique_lock<std::mutex> lock(mutex_);
+  finished_.wait(lock, finished);
+  auto it = std::find(jobs_.begin(), jobs_.end(), &job);
+  if (it != jobs_.end()) jobs_.erase(it);
+  queued_ = !jobs_.empty();
+  if (job.error) std::rethrow_exception(job.error);
 }
 
 }  // namespace srt

@@ -1,15 +1,21 @@
 // A persistent pool of worker threads, one per Engine (never process-global), sized by the
 // model's `threads` option. parallel_for splits a range into chunks that the workers and the
-// calling thread take in turn; several runs may use the same pool at once.
+// calling thread take in turn; several runs may use the same pool at once. Handing out work
+// allocates nothing: the job lives on the caller's stack and the queue's capacity is reserved.
+// Waking a sleeping thread costs tens of microseconds (more in VMs), so a worker that finished a
+// job, and a caller waiting for a job's last chunks, spin for a short while (kSpin) before sleeping:
+// the parallel regions of one run follow each other closely.
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "kernel.h"
 
 namespace srt {
 
@@ -23,18 +29,20 @@ class ThreadPool {
   int threads() const { return static_cast<int>(workers_.size()) + 1; }
   // Runs fn(begin, end) over [0, n) in chunks; returns when all are done. An exception thrown
   // by fn is rethrown here (the first one, after every chunk has finished).
-  void parallel_for(int64_t n, const std::function<void(int64_t, int64_t)>& fn);
+  void parallel_for(int64_t n, RangeFn fn);
 
  private:
   struct Job;
   void worker();
-  static bool run_chunks(Job& job);
+  void run_chunks(Job& job);
 
   std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::shared_ptr<Job>> jobs_;
+  std::mutex mutex_;                  // guards jobs_, stop_ and every job's `active` and `error`
+  std::condition_variable wake_;      // workers: a job was queued (or stop)
+  std::condition_variable finished_;  // callers: a job may have finished
+  std::vector<Job*> jobs_;            // jobs with chunks left, oldest first (on their callers' stacks)
   bool stop_ = false;
+  std::atomic<bool> queued_{false};   // !jobs_.empty() || stop_, for spinning without the lock
 };
 
 }  // namespace srt

@@ -9,7 +9,8 @@
 //   walk_rows(w, [&](int64_t y_off, const std::array<int64_t, 2>& off, int64_t n) { ... });
 //
 // The inner strides are w.strides[k].back() (0 or 1 for broadcasting). copy_walk() moves a whole
-// one-operand walk (Slice, Transpose, Expand).
+// one-operand walk (Slice, Transpose, Expand). Walks keep their dims and strides inline (WalkDims)
+// up to rank 8, so that building and walking them allocates nothing.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -25,10 +26,75 @@
 namespace srt {
 namespace cpu {
 
+// A list of int64 with the vector operations walks use, held inline up to kInline entries and on
+// the heap beyond. Converts from and to Dims.
+class WalkDims {
+ public:
+  static constexpr size_t kInline = 8;
+  WalkDims() = default;
+  WalkDims(size_t n, int64_t v) { resize(n, v); }
+  WalkDims(const Dims& d) { assign(d.begin(), d.end()); }  // NOLINT: implicit, like a Dims copy
+  WalkDims(const WalkDims& o) { assign(o.begin(), o.end()); }
+  WalkDims& operator=(const WalkDims& o) {
+    if (this != &o) assign(o.begin(), o.end());
+    return *this;
+  }
+  WalkDims& operator=(const Dims& d) {
+    assign(d.begin(), d.end());
+    return *this;
+  }
+  operator Dims() const { return Dims(begin(), end()); }  // NOLINT: implicit
+
+  template <class It>
+  void assign(It first, It last) {
+    const size_t n = static_cast<size_t>(last - first);
+    reserve(n);
+    int64_t* d = data();
+    for (size_t i = 0; i < n; ++i) d[i] = first[i];
+    n_ = n;
+  }
+  void reserve(size_t n) {
+    if (n <= capacity()) return;
+    std::vector<int64_t> bigger(n);
+    for (size_t i = 0; i < n_; ++i) bigger[i] = data()[i];
+    heap_ = std::move(bigger);
+  }
+  void resize(size_t n, int64_t v = 0) {
+    reserve(n);
+    for (size_t i = n_; i < n; ++i) data()[i] = v;
+    n_ = n;
+  }
+  void push_back(int64_t v) {
+    if (n_ == capacity()) reserve(2 * n_);
+    data()[n_++] = v;
+  }
+  void clear() { n_ = 0; }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  size_t capacity() const { return heap_.empty() ? kInline : heap_.size(); }
+  int64_t* data() { return heap_.empty() ? inline_ : heap_.data(); }
+  const int64_t* data() const { return heap_.empty() ? inline_ : heap_.data(); }
+  int64_t* begin() { return data(); }
+  int64_t* end() { return data() + n_; }
+  const int64_t* begin() const { return data(); }
+  const int64_t* end() const { return data() + n_; }
+  int64_t& operator[](size_t i) { return data()[i]; }
+  const int64_t& operator[](size_t i) const { return data()[i]; }
+  int64_t& front() { return data()[0]; }
+  const int64_t& front() const { return data()[0]; }
+  int64_t& back() { return data()[n_ - 1]; }
+  const int64_t& back() const { return data()[n_ - 1]; }
+
+ private:
+  int64_t inline_[kInline] = {};
+  std::vector<int64_t> heap_;  // the storage once more than kInline entries were needed
+  size_t n_ = 0;
+};
+
 template <size_t K>
 struct Walk {
-  Dims shape;                       // iteration shape; after simplify() rank >= 1
-  std::array<Dims, K> strides;      // per operand, one element stride per axis of `shape` (may be 0 or negative)
+  WalkDims shape;                   // iteration shape; after simplify() rank >= 1
+  std::array<WalkDims, K> strides;  // per operand, one element stride per axis of `shape` (may be 0 or negative)
   std::array<int64_t, K> base{};    // per operand, element offset of index 0
 };
 
@@ -36,8 +102,8 @@ struct Walk {
 // elements keeps its zero-sized axis (walk_rows then does nothing). Always leaves rank >= 1.
 template <size_t K>
 void simplify(Walk<K>& w) {
-  Dims shape;
-  std::array<Dims, K> strides;
+  WalkDims shape;
+  std::array<WalkDims, K> strides;
   for (size_t d = 0; d < w.shape.size(); ++d) {
     if (w.shape[d] == 1) continue;
     if (!shape.empty()) {
@@ -57,8 +123,8 @@ void simplify(Walk<K>& w) {
     shape.push_back(1);
     for (size_t k = 0; k < K; ++k) strides[k].push_back(0);
   }
-  w.shape = std::move(shape);
-  w.strides = std::move(strides);
+  w.shape = shape;
+  w.strides = strides;
 }
 
 // Calls row(dense_offset, offsets, n) for every innermost row of the walk, in row-major order:
@@ -74,9 +140,10 @@ void walk_rows(const Walk<K>& w, Row&& row) {
   for (int64_t d : w.shape)
     if (d == 0) return;
   const int64_t n = w.shape[r - 1];
-  const int64_t rows = numel(w.shape) / n;
+  int64_t rows = 1;
+  for (int d = 0; d + 1 < r; ++d) rows *= w.shape[d];
   std::array<int64_t, K> off = w.base;
-  std::vector<int64_t> idx(static_cast<size_t>(r), 0);
+  WalkDims idx(static_cast<size_t>(r), 0);
   int64_t dense = 0;
   for (int64_t i = 0; i < rows; ++i, dense += n) {
     row(dense, static_cast<const std::array<int64_t, K>&>(off), n);
@@ -102,7 +169,7 @@ Walk<K> broadcast_walk(const char* op, const Dims& out, std::initializer_list<co
     if (k >= K) break;
     const size_t ir = in->size();
     bool ok = ir <= r;
-    Dims s(r, 0);
+    WalkDims s(r, 0);
     int64_t stride = 1;
     for (size_t j = 0; ok && j < ir; ++j) {
       const size_t di = ir - 1 - j, dout = r - 1 - j;
@@ -123,7 +190,7 @@ Walk<K> broadcast_walk(const char* op, const Dims& out, std::initializer_list<co
       throw Error(kErrInvalidPlan, std::string(op) + ": input " + std::to_string(k) + " dims " + a +
                                        "] do not broadcast to the output dims " + b + "]");
     }
-    w.strides[k] = std::move(s);
+    w.strides[k] = s;
     ++k;
   }
   if (k != K) throw Error(kErrInternal, std::string(op) + ": broadcast_walk got the wrong number of inputs");

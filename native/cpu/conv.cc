@@ -2,7 +2,9 @@
 // item and group: Y_g (M/g x P) = W_g (M/g x C/g*kH*kW) * col (C/g*kH*kW x P), P = oH*oW.
 // The column buffer lives in ctx.scratch and covers a chunk of output positions at a time, so
 // its size stays bounded for large images. 1x1 kernels with stride 1 and no padding skip it.
+// The weights (sgemm's A operand, one block per group) are packed once, at plan compile time.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,52 @@ void im2col(const float* x, int64_t channels, int64_t H, int64_t W, const Window
   });
 }
 
+// 1x1 kernel, stride 1, no padding, same spatial dims: no column buffer (X is sgemm's B as it is).
+bool conv_is_direct(int64_t kh, int64_t kw, const Window& g, int64_t H, int64_t W, int64_t oH, int64_t oW) {
+  return kh == 1 && kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && oH == H && oW == W;
+}
+
+// Output positions per sgemm call (the width of the column buffer).
+int64_t conv_chunk(bool direct, int64_t P, int64_t Kc) {
+  return direct ? P : std::max<int64_t>(1, std::min(P, kColFloats / std::max<int64_t>(Kc, 1)));
+}
+
+// What prepare_conv makes: W_g (M/g x C/g*kH*kW) packed as sgemm's op(A), per group.
+struct PackedWeights {
+  std::vector<std::shared_ptr<const SgemmPacked>> groups;
+};
+
+std::shared_ptr<const void> prepare_conv(const PrepareCall& p) {
+  if (p.in.size() < 2 || p.out.size() != 1 || !p.in[1].data) return nullptr;
+  const Tensor& X = p.in[0];
+  const Tensor& Wt = p.in[1];
+  const Tensor& Y = p.out[0];
+  const int r = X.rank();
+  if (r < 3 || r > 4 || Wt.rank() != r || Y.rank() != r) return nullptr;
+  const int64_t group = p.attrs.i("group", 1), M = Wt.dims[0];
+  if (group < 1 || M % group != 0) return nullptr;
+  const int64_t Mg = M / group;
+  int64_t Kc = Wt.dims[1], P = 1;
+  for (int d = 2; d < r; ++d) {
+    Kc *= Wt.dims[d];
+    P *= Y.dims[d];
+  }
+  const std::vector<int64_t> st = p.attrs.ints("strides"), pd = p.attrs.ints("pads");
+  if (st.size() != static_cast<size_t>(r - 2) || pd.size() != static_cast<size_t>(2 * (r - 2))) return nullptr;
+  const Window g = r == 4 ? Window{Wt.dims[2], Wt.dims[3], st[0], st[1], 1, 1, pd[0], pd[1]}
+                          : Window{1, Wt.dims[2], 1, st[0], 1, 1, 0, pd[0]};
+  const bool direct = conv_is_direct(g.kh, g.kw, g, r == 4 ? X.dims[2] : 1, X.dims[r - 1], r == 4 ? Y.dims[2] : 1,
+                                     Y.dims[r - 1]);
+  if (!sgemm_packs(false, false, Mg, conv_chunk(direct, P, Kc), Kc)) return nullptr;
+  const float* w = Wt.ptr<const float>();
+  return p.shared(1, "conv-a:" + std::to_string(group), [&] {
+    auto packed = std::make_shared<PackedWeights>();
+    for (int64_t gi = 0; gi < group; ++gi)
+      packed->groups.push_back(sgemm_pack_a(false, Mg, Kc, 1.f, w + gi * Mg * Kc, Kc));
+    return std::shared_ptr<const void>(std::move(packed));
+  });
+}
+
 void run_conv(const KernelCall& call) {
   const auto& [X, Wt, bias, Y, N, C, H, W, oH, oW, group, g] = cpu::conv_call(call);
   const int64_t M = Wt.dims[0], Cg = Wt.dims[1];
@@ -60,26 +108,29 @@ void run_conv(const KernelCall& call) {
   const float* b = bias ? bias->ptr<const float>() : nullptr;
   float* y = Y.ptr<float>();
 
-  const bool direct = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && oH == H && oW == W;
-  const int64_t pc = direct ? P : std::max<int64_t>(1, std::min(P, kColFloats / std::max<int64_t>(Kc, 1)));
+  const bool direct = conv_is_direct(g.kh, g.kw, g, H, W, oH, oW);
+  const int64_t pc = conv_chunk(direct, P, Kc);
+  const auto* packed = static_cast<const PackedWeights*>(call.prepared);
+  if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
   float* col = direct ? nullptr : static_cast<float*>(call.ctx.scratch(static_cast<size_t>(Kc * pc) * sizeof(float)));
 
   for (int64_t n = 0; n < N; ++n) {
     for (int64_t gi = 0; gi < group; ++gi) {
       const float* xg = x + (n * C + gi * Cg) * H * W;
       const float* wg = w + gi * Mg * Kc;
+      const SgemmPacked* pw = packed ? packed->groups[gi].get() : nullptr;
       float* yg = y + (n * M + gi * Mg) * P;
       if (b)
         for (int64_t m = 0; m < Mg; ++m) std::fill(yg + m * P, yg + (m + 1) * P, b[gi * Mg + m]);
       const float beta = b ? 1.f : 0.f;
       if (direct) {
-        sgemm(false, false, Mg, P, Kc, 1.f, wg, Kc, xg, H * W, beta, yg, P, call.ctx);
+        sgemm(false, false, Mg, P, Kc, 1.f, wg, Kc, xg, H * W, beta, yg, P, call.ctx, pw, nullptr);
         continue;
       }
       for (int64_t p0 = 0; p0 < P; p0 += pc) {
         const int64_t pn = std::min(pc, P - p0);
         im2col(xg, Cg, H, W, g, oW, p0, pn, col);
-        sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg + p0, P, call.ctx);
+        sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg + p0, P, call.ctx, pw, nullptr);
       }
     }
   }
@@ -87,6 +138,6 @@ void run_conv(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("Conv", CPU, cpu::supports_conv_family, run_conv);
+SRT_KERNEL_PREPARED("Conv", CPU, cpu::supports_conv_family, run_conv, prepare_conv);
 
 }  // namespace srt

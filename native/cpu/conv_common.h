@@ -116,8 +116,8 @@ inline ConvCall conv_call(const KernelCall& call) {
   const int s = X.rank() - 2;
   // Spatial dim i (0 = H, 1 = W) of a tensor; H is 1 for 1-D.
   auto sp = [s](const Tensor& t, int i) { return s == 2 ? t.dims[2 + i] : (i == 0 ? int64_t(1) : t.dims[2]); };
-  const std::vector<int64_t> st = call.attrs.ints("strides"), pd = call.attrs.ints("pads"),
-                             dl = call.attrs.ints("dilations");
+  const IntsView st = call.attrs.ints_view("strides"), pd = call.attrs.ints_view("pads"),
+                 dl = call.attrs.ints_view("dilations");
   const int64_t kh = sp(Wt, 0), kw = sp(Wt, 1);
   // (A named Window, not a ?: of two braced Windows inside the ConvCall braces: nvcc 13's cicc
   // crashes on that.)

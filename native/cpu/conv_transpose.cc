@@ -4,7 +4,9 @@
 //   oh = ih * sh - pad_h + kh * dh,  ow = iw * sw - pad_w + kw * dw   (when inside Y).
 // Y's dims come from the plan (they include output_padding; the end pads are implied by them).
 // The column buffer lives in ctx.scratch and covers a chunk of input positions at a time.
+// The weights (sgemm's op(A) = W_g^T, one block per group) are packed once, at plan compile time.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,40 @@ void col2im(const float* col, int64_t channels, int64_t W, const Window& g, int6
   });
 }
 
+// Input positions per sgemm call (the width of the column buffer).
+int64_t col_chunk(int64_t Pin, int64_t Kc) {
+  return std::max<int64_t>(1, std::min(Pin, kColFloats / std::max<int64_t>(Kc, 1)));
+}
+
+// What prepare_conv_transpose makes: W_g^T (M/g*kH*kW x C/g) packed as sgemm's op(A), per group.
+struct PackedWeights {
+  std::vector<std::shared_ptr<const SgemmPacked>> groups;
+};
+
+std::shared_ptr<const void> prepare_conv_transpose(const PrepareCall& p) {
+  if (p.in.size() < 2 || p.out.size() != 1 || !p.in[1].data) return nullptr;
+  const Tensor& X = p.in[0];
+  const Tensor& Wt = p.in[1];
+  const int r = X.rank();
+  if (r < 3 || r > 4 || Wt.rank() != r) return nullptr;
+  const int64_t group = p.attrs.i("group", 1), C = Wt.dims[0];
+  if (group < 1 || C % group != 0) return nullptr;
+  const int64_t Cg = C / group;
+  int64_t Kc = Wt.dims[1], Pin = 1;
+  for (int d = 2; d < r; ++d) {
+    Kc *= Wt.dims[d];
+    Pin *= X.dims[d];
+  }
+  if (Pin == 0 || !sgemm_packs(true, false, Kc, col_chunk(Pin, Kc), Cg)) return nullptr;
+  const float* w = Wt.ptr<const float>();
+  return p.shared(1, "conv-transpose-a:" + std::to_string(group), [&] {
+    auto packed = std::make_shared<PackedWeights>();
+    for (int64_t gi = 0; gi < group; ++gi)
+      packed->groups.push_back(sgemm_pack_a(true, Kc, Cg, 1.f, w + gi * Cg * Kc, Kc));
+    return std::shared_ptr<const void>(std::move(packed));
+  });
+}
+
 void run_conv_transpose(const KernelCall& call) {
   const auto& [X, Wt, bias, Y, N, C, H, W, oH, oW, group, g] = cpu::conv_call(call);
   const int64_t Mg = Wt.dims[1];
@@ -60,7 +96,9 @@ void run_conv_transpose(const KernelCall& call) {
   const float* b = bias ? bias->ptr<const float>() : nullptr;
   float* y = Y.ptr<float>();
 
-  const int64_t qc = std::max<int64_t>(1, std::min(Pin, kColFloats / std::max<int64_t>(Kc, 1)));
+  const int64_t qc = col_chunk(Pin, Kc);
+  const auto* packed = static_cast<const PackedWeights*>(call.prepared);
+  if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
   float* col = Pin > 0 && Kc > 0 ? static_cast<float*>(call.ctx.scratch(static_cast<size_t>(Kc * qc) * sizeof(float)))
                                  : nullptr;
 
@@ -68,12 +106,13 @@ void run_conv_transpose(const KernelCall& call) {
     for (int64_t gi = 0; gi < group; ++gi) {
       const float* xg = x + (n * C + gi * Cg) * Pin;
       const float* wg = w + gi * Cg * Kc;  // Cg rows of Kc
+      const SgemmPacked* pw = packed ? packed->groups[gi].get() : nullptr;
       float* yg = y + (n * M + gi * Mg) * P;
       for (int64_t m = 0; m < Mg; ++m) std::fill(yg + m * P, yg + (m + 1) * P, b ? b[gi * Mg + m] : 0.f);
       if (!col) continue;
       for (int64_t q0 = 0; q0 < Pin; q0 += qc) {
         const int64_t qn = std::min(qc, Pin - q0);
-        sgemm(true, false, Kc, qn, Cg, 1.f, wg, Kc, xg + q0, Pin, 0.f, col, qn, call.ctx);
+        sgemm(true, false, Kc, qn, Cg, 1.f, wg, Kc, xg + q0, Pin, 0.f, col, qn, call.ctx, pw, nullptr);
         col2im(col, Mg, W, g, oH, oW, q0, qn, yg);
       }
     }
@@ -82,6 +121,6 @@ void run_conv_transpose(const KernelCall& call) {
 
 }  // namespace
 
-SRT_KERNEL("ConvTranspose", CPU, cpu::supports_conv_family, run_conv_transpose);
+SRT_KERNEL_PREPARED("ConvTranspose", CPU, cpu::supports_conv_family, run_conv_transpose, prepare_conv_transpose);
 
 }  // namespace srt

@@ -7,12 +7,18 @@
 //
 // Skinny products (a few rows, as in MLP inference at batch 1, or a few columns) skip the packing
 // and stream the operands directly, which is what bounds them anyway.
+//
+// A constant operand (a weight) can be packed once, at plan compile time, into exactly the layout
+// the packing above produces for every block (sgemm_pack_a/b): sgemm then reads its panels from
+// there instead of packing it again, with the same blocking and micro-kernel, so the result is the
+// same bit for bit.
 #include "cpu/gemm.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SRT_GEMM_NO_AVX2)
 #include <immintrin.h>
 #endif
 
@@ -184,13 +190,32 @@ SRT_NOINLINE void micro_kernel(int64_t kc, const float* __restrict a, const floa
 // (batch-1 MLP layers, small convolutions) stay on the calling thread.
 constexpr int64_t kThreadedWork = int64_t(1) << 22;
 
+inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
+
+// Where the packed blocks of a whole operand lie (sgemm_pack_a/b): the blocks in the order the
+// product visits them, each exactly as pack_a/pack_b (or the AVX2 versions) write it.
+//   op(B) K x N: block (jc, pc), nc = min(NC, N - jc) columns padded to NR, kc rows, at
+//                jc * K + pc * round_up(nc, NR)  (earlier blocks are all NC wide, KC deep);
+//   op(A) M x K: block (pc, ic), mc rows padded to MR, kc columns, at pc * round_up(M, MR) + ic * kc.
+inline int64_t packed_b_offset(int64_t jc, int64_t pc, int64_t K, int64_t N, int64_t NC, int64_t NR) {
+  return jc * K + pc * round_up(std::min(NC, N - jc), NR);
+}
+inline int64_t packed_a_offset(int64_t pc, int64_t ic, int64_t kc, int64_t M, int64_t MR) {
+  return pc * round_up(M, MR) + ic * kc;
+}
+
+// pa / pb: op(A) / op(B) packed whole (see packed_*_offset), or nullptr to pack here.
 void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
-                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx) {
-  const int64_t kc_max = std::min(K, kKC);
-  const int64_t nc_max = (std::min(N, kNC) + kNR - 1) / kNR * kNR;
-  std::vector<float>& bbuf = pack_b_buffer();
-  if (bbuf.size() < static_cast<size_t>(kc_max * nc_max)) bbuf.resize(kc_max * nc_max);
-  float* bp = bbuf.data();
+                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
+                  const float* pa, const float* pb) {
+  float* bp = nullptr;
+  if (!pb) {
+    const int64_t kc_max = std::min(K, kKC);
+    const int64_t nc_max = (std::min(N, kNC) + kNR - 1) / kNR * kNR;
+    std::vector<float>& bbuf = pack_b_buffer();
+    if (bbuf.size() < static_cast<size_t>(kc_max * nc_max)) bbuf.resize(kc_max * nc_max);
+    bp = bbuf.data();
+  }
   const int64_t m_blocks = (M + kMC - 1) / kMC;
   const bool threaded = M * N * K >= kThreadedWork;
 
@@ -198,24 +223,29 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
     const int64_t nc = std::min(kNC, N - jc);
     for (int64_t pc = 0; pc < K; pc += kKC) {
       const int64_t kc = std::min(kKC, K - pc);
-      pack_b(trans_b, B, ldb, pc, jc, kc, nc, bp);
+      const float* bpanel = pb ? pb + packed_b_offset(jc, pc, K, N, kNC, kNR) : bp;
+      if (!pb) pack_b(trans_b, B, ldb, pc, jc, kc, nc, bp);
       // Only the first K block applies the caller's beta; later ones accumulate.
       const float beta_k = pc == 0 ? beta : 1.f;
       auto body = [&](int64_t b0, int64_t b1) {
-        std::vector<float>& abuf = pack_a_buffer();
-        const int64_t mc_max = std::min(M, kMC);
-        const int64_t need = (mc_max + kMR - 1) / kMR * kMR * kc;
-        if (abuf.size() < static_cast<size_t>(need)) abuf.resize(need);
-        float* ap = abuf.data();
+        float* abuf = nullptr;
+        if (!pa) {
+          std::vector<float>& v = pack_a_buffer();
+          const int64_t mc_max = std::min(M, kMC);
+          const int64_t need = (mc_max + kMR - 1) / kMR * kMR * kc;
+          if (v.size() < static_cast<size_t>(need)) v.resize(need);
+          abuf = v.data();
+        }
         for (int64_t blk = b0; blk < b1; ++blk) {
           const int64_t ic = blk * kMC;
           const int64_t mc = std::min(kMC, M - ic);
-          pack_a(trans_a, A, lda, ic, pc, mc, kc, alpha, ap);
+          const float* ap = pa ? pa + packed_a_offset(pc, ic, kc, M, kMR) : abuf;
+          if (!pa) pack_a(trans_a, A, lda, ic, pc, mc, kc, alpha, abuf);
           for (int64_t jr = 0; jr < nc; jr += kNR) {
             const int64_t nr = std::min(kNR, nc - jr);
             for (int64_t ir = 0; ir < mc; ir += kMR) {
               const int64_t mr = std::min(kMR, mc - ir);
-              micro_kernel(kc, ap + ir * kc, bp + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k);
+              micro_kernel(kc, ap + ir * kc, bpanel + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k);
             }
           }
         }
@@ -231,18 +261,20 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
 // 6 x 16 micro-kernel (12 ymm accumulators, 2 loads of B and 6 broadcasts of A per k). Only the
 // functions marked SRT_AVX2 are compiled for AVX2/FMA, so the build keeps its baseline flags
 // and the portable path above serves CPUs without them.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define SRT_HAVE_AVX2_PATH 1
-#define SRT_AVX2 __attribute__((target("avx2,fma")))
-
 constexpr int64_t kMR6 = 6;
 constexpr int64_t kNR16 = 16;
 constexpr int64_t kKC6 = 256;    // B micro-panel 16 KiB (L1), A micro-panel 6 KiB
 constexpr int64_t kMC6 = 72;     // multiple of 6: 72 KiB block of A in L2
 constexpr int64_t kNC6 = 4096;   // multiple of 16: 4 MiB panel of B at most
 constexpr int64_t kNChunk = 256; // columns of C per task at most, multiple of 64
+constexpr int64_t kSharedABlocks = 4;  // up to this many row blocks, a K block of op(A) is packed once for all tasks
 static_assert(kMC6 % kMR6 == 0 && kNC6 % kNR16 == 0 && kNC6 % kNChunk == 0 && kNChunk % (4 * kNR16) == 0,
               "blocks must hold whole micro-panels");
+
+// (-DSRT_GEMM_NO_AVX2 leaves it out: for testing the portable path on AVX2 machines.)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(SRT_GEMM_NO_AVX2)
+#define SRT_HAVE_AVX2_PATH 1
+#define SRT_AVX2 __attribute__((target("avx2,fma")))
 
 bool cpu_has_avx2_fma() {
   static const bool has = [] {
@@ -436,14 +468,18 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
   }
 }
 
+// pa / pb: op(A) / op(B) packed whole (see packed_*_offset), or nullptr to pack here.
 void sgemm_packed_avx2(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                        int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc,
-                       ExecContext& ctx) {
-  const int64_t kc_max = std::min(K, kKC6);
-  const int64_t nc_max = (std::min(N, kNC6) + kNR16 - 1) / kNR16 * kNR16;
-  std::vector<float>& bbuf = pack_b_buffer();
-  if (bbuf.size() < static_cast<size_t>(kc_max * nc_max)) bbuf.resize(kc_max * nc_max);
-  float* bp = bbuf.data();
+                       ExecContext& ctx, const float* pa, const float* pb) {
+  float* bp = nullptr;
+  if (!pb) {
+    const int64_t kc_max = std::min(K, kKC6);
+    const int64_t nc_max = (std::min(N, kNC6) + kNR16 - 1) / kNR16 * kNR16;
+    std::vector<float>& bbuf = pack_b_buffer();
+    if (bbuf.size() < static_cast<size_t>(kc_max * nc_max)) bbuf.resize(kc_max * nc_max);
+    bp = bbuf.data();
+  }
   const int64_t m_blocks = (M + kMC6 - 1) / kMC6;
   const bool threaded = M * N * K >= kThreadedWork;
 
@@ -460,22 +496,38 @@ void sgemm_packed_avx2(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t
       const int64_t kc = std::min(kKC6, K - pc);
       // With one block of rows, each micro-panel of op(B) is used by one task only: the task packs
       // it just before use (while it is hot in L1), saving a pass and a synchronisation.
-      const bool pack_in_task = m_blocks == 1;
-      if (!pack_in_task) {
+      const bool pack_in_task = !pb && m_blocks == 1;
+      const float* bpanel = pb ? pb + packed_b_offset(jc, pc, K, N, kNC6, kNR16) : bp;
+      if (!pb && !pack_in_task) {
         auto pack_body = [&](int64_t p0, int64_t p1) { pack_b16(trans_b, B, ldb, pc, jc, kc, nc, p0, p1, bp); };
         if (threaded) ctx.parallel_for(n_panels, pack_body);
         else pack_body(0, n_panels);
       }
       // Only the first K block applies the caller's beta; later ones accumulate.
       const float beta_k = pc == 0 ? beta : 1.f;
+      // With few blocks of rows, each is used by several tasks (one per column chunk): pack this
+      // K block of op(A) once, here, for all of them rather than once per task.
+      const float* a_shared = nullptr;
+      if (!pa && n_chunks > 1 && m_blocks <= kSharedABlocks) {
+        std::vector<float>& v = pack_a_buffer();
+        const int64_t need = round_up(M, kMR6) * kc;
+        if (v.size() < static_cast<size_t>(need)) v.resize(need);
+        for (int64_t ic = 0; ic < M; ic += kMC6)
+          pack_a6(trans_a, A, lda, ic, pc, std::min(kMC6, M - ic), kc, alpha, v.data() + ic * kc);
+        a_shared = v.data();
+      }
       // Tasks are (row block, column chunk) pairs, row-block-major so that a thread's
       // consecutive tasks reuse its packed block of A.
       auto body = [&](int64_t t0, int64_t t1) {
-        std::vector<float>& abuf = pack_a_buffer();
-        const int64_t mc_max = std::min(M, kMC6);
-        const int64_t need = (mc_max + kMR6 - 1) / kMR6 * kMR6 * kc;
-        if (abuf.size() < static_cast<size_t>(need)) abuf.resize(need);
-        float* ap = abuf.data();
+        float* abuf = nullptr;
+        if (!pa && !a_shared) {
+          std::vector<float>& v = pack_a_buffer();
+          const int64_t mc_max = std::min(M, kMC6);
+          const int64_t need = (mc_max + kMR6 - 1) / kMR6 * kMR6 * kc;
+          if (v.size() < static_cast<size_t>(need)) v.resize(need);
+          abuf = v.data();
+        }
+        const float* ap = abuf;
         int64_t packed_blk = -1;
         for (int64_t t = t0; t < t1; ++t) {
           const int64_t blk = t / n_chunks;
@@ -483,7 +535,9 @@ void sgemm_packed_avx2(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t
           const int64_t ic = blk * kMC6;
           const int64_t mc = std::min(kMC6, M - ic);
           if (blk != packed_blk) {
-            pack_a6(trans_a, A, lda, ic, pc, mc, kc, alpha, ap);
+            if (pa) ap = pa + packed_a_offset(pc, ic, kc, M, kMR6);
+            else if (a_shared) ap = a_shared + ic * kc;
+            else pack_a6(trans_a, A, lda, ic, pc, mc, kc, alpha, abuf);
             packed_blk = blk;
           }
           const int64_t j_end = std::min(nc, (chunk + 1) * chunk_cols);
@@ -492,7 +546,7 @@ void sgemm_packed_avx2(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t
             if (pack_in_task) pack_b16(trans_b, B, ldb, pc, jc, kc, nc, jr / kNR16, jr / kNR16 + 1, bp);
             for (int64_t ir = 0; ir < mc; ir += kMR6) {
               const int64_t mr = std::min(kMR6, mc - ir);
-              kernel_6x16(kc, ap + ir * kc, bp + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k);
+              kernel_6x16(kc, ap + ir * kc, bpanel + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k);
             }
           }
         }
@@ -692,10 +746,108 @@ void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int
   else body(0, tasks);
 }
 
+// The most rows of C (few_rows) or columns that a product may have and still take the skinny path.
+int64_t skinny_limit(bool x_k_major) {
+#if defined(SRT_HAVE_AVX2_PATH)
+  if (cpu_has_avx2_fma()) return x_k_major ? kSkinnyAvx2Axpy : kSkinnyAvx2Dot;
+#endif
+  return kSkinny;
+}
+
+bool packed_kind_avx2() {
+#if defined(SRT_HAVE_AVX2_PATH)
+  return cpu_has_avx2_fma();
+#else
+  return false;
+#endif
+}
+
 }  // namespace
+
+struct SgemmPacked {
+  bool is_a = false;    // op(A) (rows = M) or op(B) (rows = N)
+  bool avx2 = false;    // the layout of the AVX2 path, else of the portable one
+  int64_t rows = 0, K = 0;
+  float alpha = 1.f;    // folded into a packed op(A)
+  float* data = nullptr;
+  SgemmPacked() = default;
+  SgemmPacked(const SgemmPacked&) = delete;
+  SgemmPacked& operator=(const SgemmPacked&) = delete;
+  ~SgemmPacked() { std::free(data); }
+  void allocate(int64_t floats) {
+    const size_t bytes = static_cast<size_t>(round_up(std::max<int64_t>(floats, 1) * 4, 64));
+    data = static_cast<float*>(std::aligned_alloc(64, bytes));
+    if (!data) throw Error(kErrOutOfMemory, "could not allocate " + std::to_string(bytes) + " bytes for a packed matrix");
+  }
+};
+
+bool sgemm_packs(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K) {
+  if (M <= 0 || N <= 0 || K <= 0) return false;
+  const bool few_rows = M <= N;
+  return (few_rows ? M : N) > skinny_limit(few_rows ? !trans_b : trans_a);
+}
+
+std::shared_ptr<const SgemmPacked> sgemm_pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb) {
+  if (K <= 0 || N <= 0) return nullptr;
+  auto p = std::make_shared<SgemmPacked>();
+  p->avx2 = packed_kind_avx2();
+  p->rows = N;
+  p->K = K;
+  const int64_t NC = p->avx2 ? kNC6 : kNC, KC = p->avx2 ? kKC6 : kKC, NR = p->avx2 ? kNR16 : kNR;
+  p->allocate(packed_b_offset(round_up(N, NC), 0, K, N, NC, NR));  // = K * (N with each block padded to NR)
+  for (int64_t jc = 0; jc < N; jc += NC) {
+    const int64_t nc = std::min(NC, N - jc);
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = std::min(KC, K - pc);
+      float* out = p->data + packed_b_offset(jc, pc, K, N, NC, NR);
+#if defined(SRT_HAVE_AVX2_PATH)
+      if (p->avx2) {
+        pack_b16(trans_b, B, ldb, pc, jc, kc, nc, 0, (nc + kNR16 - 1) / kNR16, out);
+        continue;
+      }
+#endif
+      pack_b(trans_b, B, ldb, pc, jc, kc, nc, out);
+    }
+  }
+  return p;
+}
+
+std::shared_ptr<const SgemmPacked> sgemm_pack_a(bool trans_a, int64_t M, int64_t K, float alpha, const float* A,
+                                                int64_t lda) {
+  if (K <= 0 || M <= 0) return nullptr;
+  auto p = std::make_shared<SgemmPacked>();
+  p->is_a = true;
+  p->avx2 = packed_kind_avx2();
+  p->rows = M;
+  p->K = K;
+  p->alpha = alpha;
+  const int64_t MC = p->avx2 ? kMC6 : kMC, KC = p->avx2 ? kKC6 : kKC, MR = p->avx2 ? kMR6 : kMR;
+  p->allocate(round_up(M, MR) * K);
+  for (int64_t pc = 0; pc < K; pc += KC) {
+    const int64_t kc = std::min(KC, K - pc);
+    for (int64_t ic = 0; ic < M; ic += MC) {
+      const int64_t mc = std::min(MC, M - ic);
+      float* out = p->data + packed_a_offset(pc, ic, kc, M, MR);
+#if defined(SRT_HAVE_AVX2_PATH)
+      if (p->avx2) {
+        pack_a6(trans_a, A, lda, ic, pc, mc, kc, alpha, out);
+        continue;
+      }
+#endif
+      pack_a(trans_a, A, lda, ic, pc, mc, kc, alpha, out);
+    }
+  }
+  return p;
+}
 
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx) {
+  sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, nullptr, nullptr);
+}
+
+void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
+           const SgemmPacked* packed_a, const SgemmPacked* packed_b) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0.f) {
     scale_c(M, N, beta, C, ldc);
@@ -705,10 +857,7 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
   const bool few_rows = M <= N;
   const int64_t R = few_rows ? M : N;
   const bool x_k_major = few_rows ? !trans_b : trans_a;
-  int64_t skinny_max = kSkinny;
-#if defined(SRT_HAVE_AVX2_PATH)
-  if (cpu_has_avx2_fma()) skinny_max = x_k_major ? kSkinnyAvx2Axpy : kSkinnyAvx2Dot;
-#endif
+  const int64_t skinny_max = skinny_limit(x_k_major);
   static_assert(kSkinny <= kSkinnyMax && kSkinnyAvx2Dot <= kSkinnyMax && kSkinnyAvx2Axpy <= kSkinnyMax,
                 "skinny tile too small");
   if (R <= skinny_max) {
@@ -729,13 +878,23 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     }
     return;
   }
+  // Operands packed ahead of time, where they are what this product needs.
+  const bool avx2 = packed_kind_avx2();
+  const float* pa = packed_a && packed_a->is_a && packed_a->avx2 == avx2 && packed_a->rows == M &&
+                            packed_a->K == K && packed_a->alpha == alpha
+                        ? packed_a->data
+                        : nullptr;
+  const float* pb =
+      packed_b && !packed_b->is_a && packed_b->avx2 == avx2 && packed_b->rows == N && packed_b->K == K
+          ? packed_b->data
+          : nullptr;
 #if defined(SRT_HAVE_AVX2_PATH)
-  if (cpu_has_avx2_fma()) {
-    sgemm_packed_avx2(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx);
+  if (avx2) {
+    sgemm_packed_avx2(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
     return;
   }
 #endif
-  sgemm_packed(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx);
+  sgemm_packed(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
 }
 
 }  // namespace srt

@@ -2,6 +2,7 @@
 // ConvTranspose), so that a faster implementation can replace it in one place.
 #pragma once
 #include <cstdint>
+#include <memory>
 
 #include "core/kernel.h"
 
@@ -15,5 +16,23 @@ namespace srt {
 // over row blocks with ctx.parallel_for.
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx);
+
+// An operand packed once into the blocked layout sgemm's micro-kernel reads (for a weight: at plan
+// compile time, from a kernel's prepare hook), so that sgemm skips packing it on every call.
+struct SgemmPacked;
+// op(B) (K x N, read from B as sgemm would) packed whole; nullptr when K or N is 0.
+std::shared_ptr<const SgemmPacked> sgemm_pack_b(bool trans_b, int64_t K, int64_t N, const float* B, int64_t ldb);
+// alpha * op(A) (M x K) packed whole (alpha is folded in: sgemm uses it only with the same alpha).
+std::shared_ptr<const SgemmPacked> sgemm_pack_a(bool trans_a, int64_t M, int64_t K, float alpha, const float* A,
+                                                int64_t lda);
+// Does sgemm pack its operands for this shape (rather than streaming them on the skinny path)?
+// Where it does not, packing them ahead of time is of no use.
+bool sgemm_packs(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K);
+// sgemm with operands packed ahead of time (either may be nullptr). A packed operand is used where
+// it matches this product (its dims, and alpha for op(A)) and ignored otherwise; A and B must still
+// be given (the skinny path streams them). The result is the same, bit for bit, as without them.
+void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+           const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
+           const SgemmPacked* packed_a, const SgemmPacked* packed_b);
 
 }  // namespace srt

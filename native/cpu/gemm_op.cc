@@ -23,6 +23,22 @@ std::string supports_gemm(const NodeSig& sig) {
 
 namespace {
 
+// B (the weight, usually, with transB = 1) packed once for sgemm, when this plan's shape takes
+// sgemm's packed path.
+std::shared_ptr<const void> prepare_gemm(const PrepareCall& p) {
+  if (p.in.size() < 2 || !p.in[1].data || p.in[0].rank() != 2 || p.in[1].rank() != 2) return nullptr;
+  const Tensor& A = p.in[0];
+  const Tensor& B = p.in[1];
+  const bool trans_a = p.attrs.i("transA", 0) != 0;
+  const bool trans_b = p.attrs.i("transB", 0) != 0;
+  const int64_t M = trans_a ? A.dims[1] : A.dims[0];
+  const int64_t K = trans_b ? B.dims[1] : B.dims[0];
+  const int64_t N = trans_b ? B.dims[0] : B.dims[1];
+  if (!sgemm_packs(trans_a, trans_b, M, N, K)) return nullptr;
+  return p.shared(1, trans_b ? "sgemm-b:t" : "sgemm-b:n",
+                  [&] { return sgemm_pack_b(trans_b, K, N, B.ptr<const float>(), B.dims[1]); });
+}
+
 void run_gemm(const KernelCall& call) {
   const Tensor& A = *call.in[0];
   const Tensor& B = *call.in[1];
@@ -62,11 +78,11 @@ void run_gemm(const KernelCall& call) {
     }
   }
   sgemm(trans_a, trans_b, M, N, K, alpha, A.ptr<const float>(), A.dims[1], B.ptr<const float>(), B.dims[1],
-        use_c ? beta : 0.f, y, N, call.ctx);
+        use_c ? beta : 0.f, y, N, call.ctx, nullptr, static_cast<const SgemmPacked*>(call.prepared));
 }
 
 }  // namespace
 
-SRT_KERNEL("Gemm", CPU, cpu::supports_gemm, run_gemm);
+SRT_KERNEL_PREPARED("Gemm", CPU, cpu::supports_gemm, run_gemm, prepare_gemm);
 
 }  // namespace srt

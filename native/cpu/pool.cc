@@ -108,8 +108,8 @@ Geometry geometry(const KernelCall& call, const char* op) {
   const Tensor& X = *call.in[0];
   const Tensor& Y = *call.out[0];
   const int s = X.rank() - 2;
-  const std::vector<int64_t> ks = call.attrs.ints("kernel_shape"), st = call.attrs.ints("strides"),
-                             pd = call.attrs.ints("pads"), dl = call.attrs.ints("dilations");
+  const IntsView ks = call.attrs.ints_view("kernel_shape"), st = call.attrs.ints_view("strides"),
+                 pd = call.attrs.ints_view("pads"), dl = call.attrs.ints_view("dilations");
   if (Y.dims[0] != X.dims[0] || Y.dims[1] != X.dims[1])
     throw Error(kErrInvalidPlan, std::string(op) + ": output batch/channel dims differ from the input's");
   for (size_t i = 1; i < call.out.size(); ++i)
@@ -185,18 +185,20 @@ void run_maxpool(const KernelCall& call) {
   const bool col_major = call.attrs.i("storage_order", 0) == 1;
   if (g.planes == 0 || oH == 0 || oW == 0) return;
 
-  std::vector<int64_t> wlo(oW), whi(oW);
+  // Per output column: its first and last real taps (kept in scratch: a run allocates nothing).
+  int64_t* wlo = static_cast<int64_t*>(call.ctx.scratch(static_cast<size_t>(2 * oW) * sizeof(int64_t)));
+  int64_t* whi = wlo + oW;
   for (int64_t ow = 0; ow < oW; ++ow) g.w.real_taps(ow, &wlo[ow], &whi[ow]);
+  const int64_t work = g.planes * oH * oW * g.h.k * g.w.k;
   call.ctx.parallel_for(g.planes, [&](int64_t p0, int64_t p1) {
     for (int64_t pl = p0; pl < p1; ++pl) {
       if (ind)
-        maxpool_plane<true>(x + pl * H * W, pl * H * W, g, wlo.data(), whi.data(), col_major, y + pl * oH * oW,
+        maxpool_plane<true>(x + pl * H * W, pl * H * W, g, wlo, whi, col_major, y + pl * oH * oW,
                             ind + pl * oH * oW);
       else
-        maxpool_plane<false>(x + pl * H * W, pl * H * W, g, wlo.data(), whi.data(), col_major, y + pl * oH * oW,
-                             nullptr);
+        maxpool_plane<false>(x + pl * H * W, pl * H * W, g, wlo, whi, col_major, y + pl * oH * oW, nullptr);
     }
-  });
+  }, work);
 }
 
 void run_avgpool(const KernelCall& call) {
@@ -207,7 +209,10 @@ void run_avgpool(const KernelCall& call) {
   const bool include_pad = call.attrs.i("count_include_pad", 0) != 0;
   if (g.planes == 0 || oH == 0 || oW == 0) return;
 
-  std::vector<int64_t> wlo(oW), whi(oW), wcount(oW);
+  // Per output column: its first and last real taps and how many count (in scratch: no allocation).
+  int64_t* wlo = static_cast<int64_t*>(call.ctx.scratch(static_cast<size_t>(3 * oW) * sizeof(int64_t)));
+  int64_t* whi = wlo + oW;
+  int64_t* wcount = whi + oW;
   for (int64_t ow = 0; ow < oW; ++ow) {
     g.w.real_taps(ow, &wlo[ow], &whi[ow]);
     wcount[ow] = include_pad ? g.w.padded_taps(ow) : whi[ow] - wlo[ow];
@@ -233,7 +238,7 @@ void run_avgpool(const KernelCall& call) {
         }
       }
     }
-  });
+  }, g.planes * oH * oW * g.h.k * g.w.k);
 }
 
 }  // namespace

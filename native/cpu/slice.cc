@@ -29,23 +29,24 @@ namespace {
 void run_slice(const KernelCall& c) {
   const Tensor& X = cpu::input(c, 0, "Slice");
   Tensor& Y = cpu::output(c, 0, "Slice");
-  const std::vector<int64_t> starts = c.attrs.ints("starts"), steps = c.attrs.ints("steps");
+  const IntsView starts = c.attrs.ints_view("starts"), steps = c.attrs.ints_view("steps");
   const int rank = X.rank();
   if (X.dtype != Y.dtype || Y.rank() != rank || static_cast<int>(starts.size()) != rank ||
       static_cast<int>(steps.size()) != rank)
     cpu::fail_plan("Slice: input, output and attributes do not match");
   if (Y.numel() == 0) return;
-  const Dims xs = strides_of(X.dims);
   cpu::Walk<1> w;
   w.shape = Y.dims;
   w.strides[0].resize(rank);
+  int64_t xs_d = X.numel();  // X's element stride along axis d, once divided by X.dims[d] (none is 0 here)
   for (int d = 0; d < rank; ++d) {
+    xs_d /= X.dims[d];
     const int64_t first = starts[d], last = starts[d] + (Y.dims[d] - 1) * steps[d];
     if (steps[d] == 0 || first < 0 || first >= X.dims[d] || last < 0 || last >= X.dims[d])
       cpu::fail_plan("Slice: axis " + std::to_string(d) + " reads [" + std::to_string(first) + ", " +
                      std::to_string(last) + "] outside the input dim " + std::to_string(X.dims[d]));
-    w.base[0] += first * xs[d];
-    w.strides[0][d] = steps[d] * xs[d];
+    w.base[0] += first * xs_d;
+    w.strides[0][d] = steps[d] * xs_d;
   }
   cpu::simplify(w);
   cpu::copy_walk(w, X, Y);

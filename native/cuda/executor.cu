@@ -278,10 +278,11 @@ class CudaBackend : public DeviceBackend {
       const NodeDesc& node = d.nodes[i];
       dev.error_code = static_cast<int32_t>(i + 1);
       ExecContext ctx(&dev);
-      KernelCall call{node.attrs, {}, {}, ctx};
-      for (int32_t id : node.inputs) call.in.push_back(id < 0 ? nullptr : &tensors[id]);
-      for (int32_t id : node.outputs) call.out.push_back(&tensors[id]);
-      plan.kernels[i]->run(call);
+      std::vector<const Tensor*> in;
+      std::vector<Tensor*> out;
+      for (int32_t id : node.inputs) in.push_back(id < 0 ? nullptr : &tensors[id]);
+      for (int32_t id : node.outputs) out.push_back(&tensors[id]);
+      plan.kernels[i]->run(KernelCall{node.attrs, in, out, ctx});
       cudaError_t e = cudaGetLastError();
       if (e != cudaSuccess) throw Error(kErrDevice, node.op + " (node " + std::to_string(i) + "): " + cudaGetErrorString(e));
     }
