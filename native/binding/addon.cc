@@ -10,6 +10,7 @@
 #include "core/devices.h"
 #include "core/engine.h"
 #include "core/error.h"
+#include "cpu/gemm_bench.h"
 
 namespace {
 
@@ -397,6 +398,55 @@ Napi::Value RegisteredOps(const Napi::CallbackInfo& info) {
   return a;
 }
 
+// benchGemm({ m, n, k, threads, seconds }) -> Promise<{ gflops, peakGflops }>: the GEMM
+// micro-benchmark of `npm run bench`, on a worker thread (it runs for seconds).
+class GemmBenchWorker : public Napi::AsyncWorker {
+ public:
+  GemmBenchWorker(Napi::Env env, int64_t m, int64_t n, int64_t k, int threads, double seconds)
+      : Napi::AsyncWorker(env, "surrogate-rt:bench"), deferred_(Napi::Promise::Deferred::New(env)),
+        m_(m), n_(n), k_(k), threads_(threads), seconds_(seconds) {}
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    gflops_ = srt::measure_sgemm_gflops(m_, n_, k_, threads_, seconds_);
+    peak_ = srt::measure_fma_peak_gflops(threads_, seconds_ / 2);
+  }
+  void OnOK() override {
+    Napi::Object o = Napi::Object::New(Env());
+    o.Set("gflops", gflops_);
+    o.Set("peakGflops", peak_);
+    deferred_.Resolve(o);
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  int64_t m_, n_, k_;
+  int threads_;
+  double seconds_;
+  double gflops_ = 0, peak_ = 0;
+};
+
+Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw_js(env, srt::kErrInvalidInput, "benchGemm expects { m, n, k, threads, seconds }");
+  Napi::Object o = info[0].As<Napi::Object>();
+  auto num = [&](const char* key) {
+    Napi::Value v = o.Get(key);
+    if (!v.IsNumber()) throw_js(env, srt::kErrInvalidInput, std::string("benchGemm: expected a number for ") + key);
+    return v.As<Napi::Number>().DoubleValue();
+  };
+  const double m = num("m"), n = num("n"), k = num("k"), threads = num("threads"), seconds = num("seconds");
+  if (m < 1 || n < 1 || k < 1 || m * n + n * k + m * k > 1e9 || threads < 1 || threads > 1024 || !(seconds > 0))
+    throw_js(env, srt::kErrInvalidInput, "benchGemm: sizes, threads or seconds out of range");
+  auto* w = new GemmBenchWorker(env, static_cast<int64_t>(m), static_cast<int64_t>(n), static_cast<int64_t>(k),
+                                static_cast<int>(threads), seconds);
+  Napi::Promise p = w->promise();
+  w->Queue();
+  return p;
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   env.SetInstanceData<AddonData>(data);  // deleted by N-API when this environment is torn down
@@ -405,6 +455,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("devices", Napi::Function::New(env, Devices));
   exports.Set("registeredOps", Napi::Function::New(env, RegisteredOps));
+  exports.Set("benchGemm", Napi::Function::New(env, BenchGemm));
   return exports;
 }
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // `npm run bench`: per bundled model and batch size, our CPU time and onnxruntime-node's,
 // measured in the same process on the same inputs, and their ratio.
+// Then the GEMM micro-benchmark: our sgemm's GFLOP/s at BENCH_GEMM (default 1024x1024x1024) as a
+// fraction of the FMA peak measured on this machine with the same number of threads.
 // Options (environment): BENCH_MODELS=elemnet,gmm  BENCH_BATCHES=1,64,1024  BENCH_SECONDS=1.5  THREADS=n
+//   BENCH_GEMM=MxNxK[,MxNxK...] (or 'none')
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../index.js';
+import { loadAddon } from '../native.js';
 import { manifest, modelFeeds, MODELS_DIR } from '../cli/bundled.js';
 import { ortRun, ortSession, relL2 } from './reference.js';
 
@@ -47,4 +51,15 @@ for (const m of manifest()) {
   }
   model.dispose();
   await session.release();
+}
+
+const gemmSizes = (process.env.BENCH_GEMM ?? '1024x1024x1024').split(',').filter((s) => s !== 'none').map((s) => s.split('x').map(Number) as [number, number, number]);
+const { addon, error } = loadAddon();
+if (gemmSizes.length > 0 && !addon) console.log(`\nGEMM micro-benchmark skipped: ${error}`);
+if (gemmSizes.length > 0 && addon) {
+  console.log(`\nGEMM micro-benchmark (sgemm, B pre-packed, ${threads} thread(s)); peak = measured FMA throughput of ${threads} thread(s)`);
+  for (const [m, n, k] of gemmSizes) {
+    const r = await addon.benchGemm({ m, n, k, threads, seconds: Math.max(1, seconds) });
+    console.log(`  ${m}x${n}x${k}: ${r.gflops.toFixed(1)} GFLOP/s of a measured peak ${r.peakGflops.toFixed(1)} GFLOP/s = ${((100 * r.gflops) / r.peakGflops).toFixed(1)}%`);
+  }
 }
