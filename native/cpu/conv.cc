@@ -109,6 +109,7 @@ void run_conv(const KernelCall& call) {
   float* y = Y.ptr<float>();
 
   const bool direct = conv_is_direct(g.kh, g.kw, g, H, W, oH, oW);
+  const Activation act = activation_of(call.attrs);
   const int64_t pc = conv_chunk(direct, P, Kc);
   const auto* packed = static_cast<const PackedWeights*>(call.prepared);
   if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
@@ -133,6 +134,7 @@ void run_conv(const KernelCall& call) {
         sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg + p0, P, call.ctx, pw, nullptr);
       }
     }
+    apply_activation(act, y + n * M * P, M * P, call.ctx);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/kernel.h"
+#include "cpu/activation.h"
 #include "cpu/kernel_util.h"
 
 namespace srt {
@@ -39,7 +40,7 @@ inline std::string check_conv_attrs(const NodeSig& sig, int s) {
   return "";
 }
 
-// The supports predicate of Conv and ConvTranspose.
+// The supports predicate of Conv and ConvTranspose (both apply a fused activation: cpu/activation.h).
 inline std::string supports_conv_family(const NodeSig& sig) {
   std::string why = require_f32_2or3_inputs(sig, 3, 4);
   if (!why.empty()) return why;
@@ -50,6 +51,8 @@ inline std::string supports_conv_family(const NodeSig& sig) {
     return sig.op + ": bias has rank " + std::to_string(sig.in_ranks[2]) + ", expected 1";
   if (sig.out_ranks[0] != r)
     return sig.op + ": output has rank " + std::to_string(sig.out_ranks[0]) + ", expected " + std::to_string(r);
+  why = activation_reason(sig);
+  if (!why.empty()) return why;
   return check_conv_attrs(sig, r - 2);
 }
 

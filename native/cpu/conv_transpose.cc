@@ -97,6 +97,7 @@ void run_conv_transpose(const KernelCall& call) {
   float* y = Y.ptr<float>();
 
   const int64_t qc = col_chunk(Pin, Kc);
+  const Activation act = activation_of(call.attrs);
   const auto* packed = static_cast<const PackedWeights*>(call.prepared);
   if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
   float* col = Pin > 0 && Kc > 0 ? static_cast<float*>(call.ctx.scratch(static_cast<size_t>(Kc * qc) * sizeof(float)))
@@ -116,6 +117,7 @@ void run_conv_transpose(const KernelCall& call) {
         col2im(col, Mg, W, g, oH, oW, q0, qn, yg);
       }
     }
+    apply_activation(act, y + n * M * P, M * P, call.ctx);
   }
 }
 

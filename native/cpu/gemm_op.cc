@@ -1,8 +1,10 @@
-// Gemm: Y = alpha * op(A) * op(B) + beta * C, A and B rank 2, C (optional) broadcast to (M, N).
+// Gemm: Y = act(alpha * op(A) * op(B) + beta * C), A and B rank 2, C (optional) broadcast to (M, N),
+// act the optional fused activation (cpu/activation.h).
 #include <algorithm>
 #include <string>
 
 #include "core/kernel.h"
+#include "cpu/activation.h"
 #include "cpu/gemm.h"
 #include "cpu/kernel_util.h"
 #include "cpu/supports.h"
@@ -16,6 +18,7 @@ std::string supports_gemm(const NodeSig& sig) {
   if (why.empty() && sig.in_types.size() == 3 && sig.in_types[2] != DType::Undefined) why = require_rank(sig, 2, 0, 2);
   if (why.empty() && sig.out_ranks[0] != 2)
     why = "Gemm: output has rank " + std::to_string(sig.out_ranks[0]) + ", expected 2";
+  if (why.empty()) why = activation_reason(sig);
   return why;
 }
 
@@ -79,6 +82,7 @@ void run_gemm(const KernelCall& call) {
   }
   sgemm(trans_a, trans_b, M, N, K, alpha, A.ptr<const float>(), A.dims[1], B.ptr<const float>(), B.dims[1],
         use_c ? beta : 0.f, y, N, call.ctx, nullptr, static_cast<const SgemmPacked*>(call.prepared));
+  apply_activation(activation_of(call.attrs), y, M * N, call.ctx);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cpu/conv_common.h"
+#include "cuda/activation.h"
 #include "cuda/cuda_util.h"
 #include "cuda/gemm.h"
 
@@ -103,7 +104,7 @@ __global__ void depthwise_kernel(const float* __restrict__ x, const float* __res
   }
 }
 
-void run_conv(const KernelCall& call) {
+void run_conv_product(const KernelCall& call) {
   const auto& [X, Wt, bias, Y, N, C, H, W, oH, oW, group, g] = cpu::conv_call(call);
   const int64_t M = Wt.dims[0], Cg = Wt.dims[1];
   if (Y.dims[0] != N || Y.dims[1] != M || group < 1 || C != Cg * group || M % group != 0 ||
@@ -203,6 +204,13 @@ void run_conv(const KernelCall& call) {
       }
     }
   }
+}
+
+// The product, then the fused activation (cuda/activation.h) over the whole output.
+void run_conv(const KernelCall& call) {
+  run_conv_product(call);
+  Tensor& Y = *call.out[0];
+  cuda::apply_activation(activation_of(call.attrs), Y.ptr<float>(), Y.numel(), cuda::stream_of(call));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "cpu/conv_common.h"
+#include "cuda/activation.h"
 #include "cuda/cuda_util.h"
 #include "cuda/gemm.h"
 
@@ -91,7 +92,7 @@ __global__ void col2im_kernel(const float* __restrict__ col, const float* __rest
   }
 }
 
-void run_conv_transpose(const KernelCall& call) {
+void run_conv_transpose_product(const KernelCall& call) {
   const auto& [X, Wt, bias, Y, N, C, H, W, oH, oW, group, g] = cpu::conv_call(call);
   const int64_t Mg = Wt.dims[1];
   const int64_t M = Mg * group;
@@ -162,6 +163,13 @@ void run_conv_transpose(const KernelCall& call) {
       cuda::check_launch("ConvTranspose");
     }
   }
+}
+
+// The product, then the fused activation (cuda/activation.h) over the whole output.
+void run_conv_transpose(const KernelCall& call) {
+  run_conv_transpose_product(call);
+  Tensor& Y = *call.out[0];
+  cuda::apply_activation(activation_of(call.attrs), Y.ptr<float>(), Y.numel(), cuda::stream_of(call));
 }
 
 }  // namespace

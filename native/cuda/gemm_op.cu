@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cpu/supports.h"
+#include "cuda/activation.h"
 #include "cuda/cuda_util.h"
 #include "cuda/gemm.h"
 
@@ -22,7 +23,7 @@ __global__ void broadcast_c_kernel(const float* __restrict__ c, int64_t row_stri
   }
 }
 
-void run_gemm(const KernelCall& call) {
+void run_gemm_product(const KernelCall& call) {
   const Tensor& A = cpu::input(call, 0, "Gemm");
   const Tensor& B = cpu::input(call, 1, "Gemm");
   const Tensor* C = call.in.size() > 2 ? call.in[2] : nullptr;
@@ -81,6 +82,13 @@ void run_gemm(const KernelCall& call) {
     }
   }
   cuda::sgemm(g, stream, cuda::device_of(call).tf32);
+}
+
+// The product, then the fused activation (cuda/activation.h) over the whole output.
+void run_gemm(const KernelCall& call) {
+  run_gemm_product(call);
+  Tensor& Y = *call.out[0];
+  cuda::apply_activation(activation_of(call.attrs), Y.ptr<float>(), Y.numel(), cuda::stream_of(call));
 }
 
 }  // namespace

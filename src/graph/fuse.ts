@@ -15,10 +15,13 @@
 //   gelu             x·(1 + Erf(x/√2))·0.5 in its usual spellings ⇒ Gelu; and
 //                    0.5·x·(1 + Tanh(√(2/π)·(x + 0.044715·x³))) ⇒ Gelu(approximate 'tanh').
 //
+//   activation       Gemm / Conv / ConvTranspose → Relu | Tanh | Sigmoid | LeakyRelu  ⇒  the product
+//                    with attribute activation (and activation_alpha), applied by its kernel.
+//
 // Each pass is (graph, values) ⇒ Graph and can run alone. A fused node takes the output name of the
 // chain's last node, so `values` still describes every value of the result; the constants a pass
 // creates (folded weights, materialised scales) are added to `values` too. Constants no node reads
-// any more are dropped. Activations are not fused into Gemm/Conv here (the kernels cannot take them).
+// any more are dropped.
 import type { ConstTensor, Graph, Node, Shape, ValueTable } from './ir.js';
 import { dimsEqual, numelOf } from './ir.js';
 import { broadcastIndex, intAttr, numAttr, toNumbers } from './values.js';
@@ -576,5 +579,27 @@ export const gelu: FusionPass = {
   },
 };
 
+/** The activations the Gemm, Conv and ConvTranspose kernels apply to their output (native cpu/activation.h). */
+const FUSABLE_ACTIVATIONS: ReadonlySet<string> = new Set(['Relu', 'Tanh', 'Sigmoid', 'LeakyRelu']);
+
+export const activation: FusionPass = {
+  name: 'activation',
+  run(graph, values) {
+    const rw = new Rewriter(graph, values);
+    graph.nodes.forEach((n, i) => {
+      if (n.unsupported || !['Gemm', 'Conv', 'ConvTranspose'].includes(n.op) || n.attrs.activation !== undefined) return;
+      const out = n.outputs[0]!;
+      const act = rw.soleUser(out, ...FUSABLE_ACTIVATIONS);
+      if (!act || !rw.isFloat(out)) return;
+      const y = act[1].outputs[0]!;
+      if (!rw.isFloat(y) || !sameShape(rw.shape(y), rw.shape(out)) || !rw.claim([i, act[0]])) return;
+      const attrs = { ...n.attrs, activation: act[1].op };
+      if (act[1].op === 'LeakyRelu') Object.assign(attrs, { activation_alpha: numAttr(act[1], 'alpha', 0.01) });
+      rw.replace([i, act[0]], act[0], { ...n, outputs: [y], attrs });
+    });
+    return rw.result();
+  },
+};
+
 /** The passes fuse() runs, in order. */
-export const FUSION_PASSES: readonly FusionPass[] = [matmulAddGemm, foldAffine, layerNorm, gelu];
+export const FUSION_PASSES: readonly FusionPass[] = [matmulAddGemm, foldAffine, layerNorm, gelu, activation];

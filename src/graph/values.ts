@@ -1,5 +1,5 @@
 // Helpers for constant values and shapes, shared by the shape rules (src/graph/ops) and parsers.
-import { ShapeError } from '../errors.js';
+import { ShapeError, UnsupportedError } from '../errors.js';
 import type { ConstTensor, Dim, DType, Node, Shape, TensorInfo, TypedArray } from './ir.js';
 import { numelOf } from './ir.js';
 
@@ -178,4 +178,26 @@ export function nativeScalar(t: ConstTensor, i = 0): number | bigint {
   const v = t.data[i]!;
   if (typeof v !== 'bigint') return v;
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * The activation a fusion pass put on a Gemm/Conv/ConvTranspose node (src/graph/fuse.ts), as the
+ * kernels read it: { activation, activation_alpha } or nothing.
+ */
+export function activationAttrs(node: Node): { activation?: string; activation_alpha?: number } {
+  const a = node.attrs.activation;
+  if (typeof a !== 'string') return {};
+  return a === 'LeakyRelu' ? { activation: a, activation_alpha: numAttr(node, 'activation_alpha', 0.01) } : { activation: a };
+}
+
+/** The node's fused activation applied to one value (constant folding; float64 math). */
+export function activate(node: Node, x: number): number {
+  switch (node.attrs.activation) {
+    case undefined: return x;
+    case 'Relu': return x < 0 ? 0 : x;
+    case 'LeakyRelu': return x >= 0 ? x : x * numAttr(node, 'activation_alpha', 0.01);
+    case 'Tanh': return Math.tanh(x);
+    case 'Sigmoid': return 1 / (1 + Math.exp(-x));
+    default: throw new UnsupportedError(`${node.op}: unknown fused activation '${String(node.attrs.activation)}'`, [node.op]);
+  }
 }

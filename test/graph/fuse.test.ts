@@ -1,22 +1,25 @@
 // The fusion passes (src/graph/fuse.ts): each on small models built here, where it must fire and
 // where it must not, with the outputs of the graph before and after run on our engine (equal within
-// float rounding) and compared with onnxruntime-node on the original model; then the bundled models.
+// float rounding) and compared with onnxruntime-node on the original model, and the fused graph on the
+// CUDA kernels (emulator build) against the CPU; then the bundled models.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Feed } from '../../src/feeds.js';
-import { foldAffine, fuse, gelu, layerNorm, matmulAddGemm, type FusionPass } from '../../src/graph/fuse.js';
+import { activation, foldAffine, fuse, gelu, layerNorm, matmulAddGemm, type FusionPass } from '../../src/graph/fuse.js';
 import { inferShapes } from '../../src/graph/infer.js';
 import type { Graph, ValueTable } from '../../src/graph/ir.js';
 import { simplify } from '../../src/graph/simplify.js';
 import { loadModel, Tensor } from '../../src/index.js';
-import { loadAddon } from '../../src/native.js';
+import { EMULATOR_ADDON_FILE, loadAddon, loadAddonFile, type Addon } from '../../src/native.js';
 import { importModel } from '../../src/onnx/import.js';
 import { NativeRunner } from '../../src/runner.js';
 import { manifest, modelFeeds, MODELS_DIR, ortRun, ortSession, randomTensor, relL2, rng } from '../helpers.js';
 import { buildModel, type ModelSpec, type NodeSpec } from '../onnx-builder.js';
 
 const { addon } = loadAddon();
+/** The CUDA kernels compiled against the CPU emulator (built before npm test), when present. */
+const emu = loadAddonFile(EMULATOR_ADDON_FILE).addon;
 /** Before vs after fusion, both on our engine. */
 const SAME_TOL = 1e-6;
 /** Ours (fused) vs onnxruntime-node on the original model. */
@@ -30,8 +33,8 @@ function stages(bytes: Uint8Array): { graph: Graph; values: ValueTable } {
 }
 
 /** Runs `graph` on our engine (CPU), without fusion on the specialised graph unless `refuse`. */
-async function runGraph(graph: Graph, feeds: Record<string, Tensor>, refuse = false): Promise<Record<string, Tensor>> {
-  const runner = new NativeRunner(addon!, graph, { device: 'cpu', deviceIndex: 0, threads: 1, memoryLimit: 1 << 30, tf32: false, cudaGraphs: false, fuse: refuse });
+async function runGraph(graph: Graph, feeds: Record<string, Tensor>, refuse = false, on: { addon: Addon; device: 'cpu' | 'cuda' } = { addon: addon!, device: 'cpu' }): Promise<Record<string, Tensor>> {
+  const runner = new NativeRunner(on.addon, graph, { device: on.device, deviceIndex: 0, threads: 1, memoryLimit: 1 << 30, tf32: false, cudaGraphs: false, fuse: refuse });
   try {
     const list: Feed[] = Object.entries(feeds).map(([name, t]) => ({ name, type: t.type, data: t.data, dims: [...t.dims] }));
     return await runner.run(list);
@@ -77,7 +80,13 @@ async function check(c: Case): Promise<Graph> {
   for (const name of fused.constants.keys()) expect(fused.nodes.some((n) => n.inputs.includes(name)) || fused.outputs.some((o) => o.name === name)).toBe(true);
   if (!addon) return fused;
   const [before, after, ref] = await Promise.all([runGraph(graph, c.feeds), runGraph(fused, c.feeds), ortOutputs(bytes, c.feeds)]);
+  // The fused graph on the CUDA kernels too (through the emulator), against our CPU engine.
+  const onCuda = emu ? await runGraph(fused, c.feeds, false, { addon: emu, device: 'cuda' }) : undefined;
   for (const o of c.spec.outputs) {
+    if (onCuda) {
+      const e = relL2(onCuda[o.name]!.data, after[o.name]!.data);
+      expect(e, `${o.name}: fused on cuda-emu vs cpu, rel L2 ${e}`).toBeLessThanOrEqual(SAME_TOL);
+    }
     expect(after[o.name]!.dims).toEqual(ref[o.name]!.dims);
     expect(after[o.name]!.dims).toEqual(before[o.name]!.dims);
     const same = relL2(after[o.name]!.data, before[o.name]!.data);
@@ -397,6 +406,46 @@ describe('gelu', () => {
     const twice = erfTorch(0.5, 1.4142135381698608, ['y', 'z']);
     twice.spec.nodes.push({ op: 'Neg', inputs: ['t'], outputs: ['z'] });
     await check({ ...twice, expected: 'unchanged' });
+  });
+});
+
+// ---- activation into the Gemm / Conv / ConvTranspose before it --------------------------------------------
+
+describe('activation', () => {
+  const gemmAct = (act: string, attrs: NodeSpec['attrs'] = {}, extra: NodeSpec[] = [], outputs = ['y']): Case => ({
+    spec: {
+      inputs: [inp('x', ['n', 16])],
+      outputs: outputs.map((o) => out(o)),
+      nodes: [{ op: 'Gemm', inputs: ['x', 'w', 'b'], outputs: ['g'], attrs: { transB: 1 } }, { op: act, inputs: ['g'], outputs: ['y'], attrs }, ...extra],
+      initializers: { w: f32([24, 16], 1, [-2, 2]), b: f32([24], 2) },
+    },
+    feeds: { x: f32([70, 16], 3, [-2, 2]) },
+    pass: activation,
+    expected: ['Gemm'],
+  });
+
+  it.each([['Relu'], ['Tanh'], ['Sigmoid'], ['LeakyRelu']])('fuses Gemm → %s', async (act) => {
+    const fused = await check(gemmAct(act, act === 'LeakyRelu' ? { alpha: { float: 0.2 } } : {}));
+    expect(fused.nodes[0]!.attrs.activation).toBe(act);
+    if (act === 'LeakyRelu') expect(fused.nodes[0]!.attrs.activation_alpha).toBeCloseTo(0.2, 6);
+  });
+
+  it('fuses Conv → Relu, depthwise Conv → Sigmoid and ConvTranspose → Tanh', async () => {
+    for (const [o, act] of [
+      [{ op: 'Conv', spatial: [9, 7], cin: 4, cout: 6, k: 3, bias: true }, 'Relu'],
+      [{ op: 'Conv', spatial: [30], cin: 4, cout: 4, k: 5, group: 4, bias: true }, 'Sigmoid'],
+      [{ op: 'ConvTranspose', spatial: [12], cin: 6, cout: 4, k: 3, bias: false, strides: [2] }, 'Tanh'],
+    ] as [ConvOpts, string][]) {
+      const c = convBn(o);
+      c.spec.nodes[1] = { op: act, inputs: ['c'], outputs: ['y'] };
+      const fused = await check({ ...c, pass: activation, expected: [o.op] });
+      expect(fused.nodes[0]!.attrs.activation).toBe(act);
+    }
+  });
+
+  it('does not fuse when the product is read twice or is a graph output', async () => {
+    await check({ ...gemmAct('Relu', {}, [{ op: 'Add', inputs: ['y', 'g'], outputs: ['z'] }], ['z']), expected: 'unchanged' });
+    await check({ ...gemmAct('Relu', {}, [], ['y', 'g']), expected: 'unchanged' });
   });
 });
 

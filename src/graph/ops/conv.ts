@@ -3,7 +3,7 @@
 // explicit per-axis pads once the input's spatial dims are concrete.
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { Dim, Node, Shape, TensorInfo } from '../ir.js';
-import { intAttr, intsAttr } from '../values.js';
+import { activationAttrs, intAttr, intsAttr } from '../values.js';
 import type { CoreOp, NativeNode } from './types.js';
 
 type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
@@ -230,7 +230,7 @@ export const Conv: CoreOp = {
     const win = windowOf(node, xs.length - 2, ins[1]?.shape?.slice(2));
     return {
       op: 'Conv',
-      attrs: { group: groupOf(node), strides: win.strides, pads: forwardPads(node, xs, win, false), dilations: win.dilations },
+      attrs: { group: groupOf(node), strides: win.strides, pads: forwardPads(node, xs, win, false), dilations: win.dilations, ...activationAttrs(node) },
       inputs: convInputs(node),
     };
   },
@@ -323,7 +323,7 @@ export const ConvTranspose: CoreOp = {
     const pads = explicitPads(s, (i) => transposeAxis(node, xs[i + 2]!, kernel[i]!, win.strides[i]!, win.dilations[i]!, adj[i]!, win.pads[i]!, win.pads[i + s]!, win.autoPad, outShape?.[i]));
     return {
       op: 'ConvTranspose',
-      attrs: { group: groupOf(node), strides: win.strides, pads, dilations: win.dilations },
+      attrs: { group: groupOf(node), strides: win.strides, pads, dilations: win.dilations, ...activationAttrs(node) },
       inputs: convInputs(node),
     };
   },

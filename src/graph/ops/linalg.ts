@@ -4,7 +4,7 @@
 //          kernel only sees ranks ≥ 2; the shape rule still accepts 1-D operands.
 import { ShapeError, UnsupportedError } from '../../errors.js';
 import type { ConstTensor, Dim, DType, Node, Shape } from '../ir.js';
-import { allocArray, broadcastIndex, broadcastShapes, canFold, numAttr, requireInput } from '../values.js';
+import { activate, activationAttrs, allocArray, broadcastIndex, broadcastShapes, canFold, numAttr, requireInput } from '../values.js';
 import type { CoreOp, InferContext } from './types.js';
 
 function checkInner(op: string, k1: Dim, k2: Dim): void {
@@ -126,6 +126,7 @@ function foldGemm(node: Node, a: ConstTensor, b: ConstTensor, c: ConstTensor | u
       for (let k = 0; k < K; k++) s += A(m, k) * B(k, n);
       s *= alpha;
       if (c && ic) s += beta * Number(c.data[ic[m * N + n]!]!);
+      s = activate(node, s);
       acc.push(INT_RESULT.has(type) ? Math.trunc(s) : s);
     }
   }
@@ -181,6 +182,7 @@ export const Gemm: CoreOp = {
         beta: numAttr(node, 'beta', 1),
         transA: numAttr(node, 'transA', 0) !== 0 ? 1 : 0,
         transB: numAttr(node, 'transB', 0) !== 0 ? 1 : 0,
+        ...activationAttrs(node),
       },
       inputs: node.inputs[2] ? [0, 1, 2] : [0, 1],
     };
