@@ -2,7 +2,8 @@
 //   y = (x - mean) / sqrt(var + epsilon) * Scale + B
 // with mean and (biased) variance computed in double, two-pass. Scale and the optional B are
 // broadcast (numpy-style) to dims[axis:]; leading size-1 dims beyond that rank are allowed.
-// The optional outputs Mean and InvStdDev (one value per row) are written when present.
+// The optional outputs Mean and InvStdDev (one value per row) are written when present. The row
+// loops are vectorised (cpu/vec_math.h).
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "cpu/broadcast.h"
 #include "cpu/kernel_util.h"
 #include "cpu/supports.h"
+#include "cpu/vec_math.h"
 
 namespace srt {
 namespace cpu {
@@ -23,6 +25,9 @@ std::string supports_layernorm(const NodeSig& s) {
 }  // namespace cpu
 
 namespace {
+
+// Tensors above this many elements split their rows over the engine's threads.
+constexpr int64_t kParallelMin = int64_t(1) << 16;
 
 // Scale or B as a dense [n] vector over dims[axis:]: the tensor itself when it already has n
 // elements laid out that way, else broadcast into `buf`.
@@ -83,27 +88,26 @@ void run_layernorm(const KernelCall& c) {
 
   const float* x = X.ptr<const float>();
   float* y = Y.ptr<float>();
-  for (int64_t o = 0; o < outer; ++o) {
-    const float* px = x + o * n;
-    float* py = y + o * n;
-    double sum = 0;
-    for (int64_t i = 0; i < n; ++i) sum += px[i];
-    const double mean = sum / static_cast<double>(n);
-    double sq = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      const double d = px[i] - mean;
-      sq += d * d;
+  float* mean_ptr = mean_out ? mean_out->ptr<float>() : nullptr;
+  float* inv_ptr = inv_out ? inv_out->ptr<float>() : nullptr;
+  // Rows are independent: large tensors split them over the engine's threads.
+  auto rows = [&](int64_t o0, int64_t o1) {
+    for (int64_t o = o0; o < o1; ++o) {
+      const float* px = x + o * n;
+      float* py = y + o * n;
+      const double mean = vm::sum_f64(px, n) / static_cast<double>(n);
+      const double sq = vm::sum_sq_dev_f64(px, mean, n);
+      const double inv_std = 1.0 / std::sqrt(sq / static_cast<double>(n) + eps);
+      const float m = static_cast<float>(mean), is = static_cast<float>(inv_std);
+      vm::normalize_affine(px, m, is, scale, bias, py, n);
+      if (mean_ptr) mean_ptr[o] = m;
+      if (inv_ptr) inv_ptr[o] = is;
     }
-    const double inv_std = 1.0 / std::sqrt(sq / static_cast<double>(n) + eps);
-    const float m = static_cast<float>(mean), is = static_cast<float>(inv_std);
-    if (bias) {
-      for (int64_t i = 0; i < n; ++i) py[i] = (px[i] - m) * is * scale[i] + bias[i];
-    } else {
-      for (int64_t i = 0; i < n; ++i) py[i] = (px[i] - m) * is * scale[i];
-    }
-    if (mean_out) mean_out->ptr<float>()[o] = m;
-    if (inv_out) inv_out->ptr<float>()[o] = is;
-  }
+  };
+  if (outer > 1 && X.numel() > kParallelMin && c.ctx.threads() > 1)
+    c.ctx.parallel_for(outer, rows);
+  else
+    rows(0, outer);
 }
 
 }  // namespace

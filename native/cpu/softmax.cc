@@ -2,13 +2,15 @@
 //   Softmax:    y = exp(x - max) / sum(exp(x - max))
 //   LogSoftmax: y = (x - max) - log(sum(exp(x - max)))
 // The tensor is seen as [outer, n, inner] around the axis; for inner > 1 the max and the sums of
-// `inner` columns are kept side by side in scratch so that memory is read in order.
+// `inner` columns are kept side by side in scratch so that memory is read in order. exp, the max and
+// the sums are vectorised (cpu/vec_math.h); sums are kept in double.
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
 #include "cpu/kernel_util.h"
 #include "cpu/supports.h"
+#include "cpu/vec_math.h"
 
 namespace srt {
 namespace cpu {
@@ -22,6 +24,9 @@ std::string supports_softmax(const NodeSig& s) {
 }  // namespace cpu
 
 namespace {
+
+// Tensors above this many elements split their rows over the engine's threads.
+constexpr int64_t kParallelMin = int64_t(1) << 16;
 
 template <bool Log>
 void softmax(const KernelCall& c, const char* name) {
@@ -38,25 +43,25 @@ void softmax(const KernelCall& c, const char* name) {
   float* y = Y.ptr<float>();
 
   if (inner == 1) {
-    for (int64_t o = 0; o < outer; ++o) {
-      const float* px = x + o * n;
-      float* py = y + o * n;
-      float m = -std::numeric_limits<float>::infinity();
-      for (int64_t k = 0; k < n; ++k) m = px[k] > m ? px[k] : m;
-      double sum = 0;
-      for (int64_t k = 0; k < n; ++k) {
-        const float e = std::exp(px[k] - m);
-        if (!Log) py[k] = e;
-        sum += e;
+    // One row per outer index, independent: large tensors split their rows over the threads.
+    auto rows = [&](int64_t o0, int64_t o1) {
+      for (int64_t o = o0; o < o1; ++o) {
+        const float* px = x + o * n;
+        float* py = y + o * n;
+        const float m = vm::max(px, n);
+        if (Log) {
+          const double sum = vm::exp_shift_sum(px, m, nullptr, n);
+          vm::sub2(px, m, static_cast<float>(std::log(sum)), py, n);
+        } else {
+          const double sum = vm::exp_shift_sum(px, m, py, n);
+          vm::scale(py, static_cast<float>(1.0 / sum), n);
+        }
       }
-      if (Log) {
-        const float ls = static_cast<float>(std::log(sum));
-        for (int64_t k = 0; k < n; ++k) py[k] = (px[k] - m) - ls;
-      } else {
-        const float inv = static_cast<float>(1.0 / sum);
-        for (int64_t k = 0; k < n; ++k) py[k] *= inv;
-      }
-    }
+    };
+    if (outer > 1 && X.numel() > kParallelMin && c.ctx.threads() > 1)
+      c.ctx.parallel_for(outer, rows);
+    else
+      rows(0, outer);
     return;
   }
 
@@ -70,19 +75,8 @@ void softmax(const KernelCall& c, const char* name) {
       mx[j] = -std::numeric_limits<float>::infinity();
       sum[j] = 0;
     }
-    for (int64_t k = 0; k < n; ++k) {
-      const float* row = px + k * inner;
-      for (int64_t j = 0; j < inner; ++j) mx[j] = row[j] > mx[j] ? row[j] : mx[j];
-    }
-    for (int64_t k = 0; k < n; ++k) {
-      const float* row = px + k * inner;
-      float* out = py + k * inner;
-      for (int64_t j = 0; j < inner; ++j) {
-        const float e = std::exp(row[j] - mx[j]);
-        if (!Log) out[j] = e;
-        sum[j] += e;
-      }
-    }
+    for (int64_t k = 0; k < n; ++k) vm::max_into(mx, px + k * inner, inner);
+    for (int64_t k = 0; k < n; ++k) vm::exp_sub_accumulate(px + k * inner, mx, Log ? nullptr : py + k * inner, sum, inner);
     if (Log) {
       for (int64_t j = 0; j < inner; ++j) sum[j] = std::log(sum[j]);
       for (int64_t k = 0; k < n; ++k) {

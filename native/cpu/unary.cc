@@ -1,11 +1,15 @@
 // Unary element-wise operators: float32 math (Sqrt, Exp, Log, Erf, Reciprocal, Sigmoid, Tanh,
 // Softplus, LeakyRelu, Gelu), sign/rectifier ops on float32/int32/int64 (Neg, Abs, Relu), Clip and Not.
+// The transcendental functions go through cpu/vec_math.h (AVX2/FMA when the CPU has it, accurate
+// to float rounding), large tensors split over the engine's threads.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
 #include "cpu/kernel_util.h"
+#include "cpu/vec_math.h"
 
 namespace srt {
 namespace {
@@ -33,24 +37,41 @@ void run_float(const KernelCall& c, const char* name, F f) {
   map<float, float>(X, Y, name, f);
 }
 
-inline float sigmoid(float x) {
-  // exp of a non-positive argument only: no overflow for large |x|.
-  if (x >= 0) return 1.0f / (1.0f + std::exp(-x));
-  const float e = std::exp(x);
-  return e / (1.0f + e);
+// Tensors above this many elements are split over the engine's threads (waking them costs
+// microseconds), in chunks of kChunk elements (a multiple of the 8-float vectors).
+constexpr int64_t kParallelMin = int64_t(1) << 16;
+constexpr int64_t kChunk = int64_t(1) << 14;
+
+// y = f(x) through one of the array functions of cpu/vec_math.h (AVX2/FMA or portable).
+void run_vec(const KernelCall& c, const char* name, vm::ArrayFn vm::UnaryTable::*fn) {
+  const Tensor& X = cpu::input(c, 0, name);
+  Tensor& Y = cpu::output(c, 0, name);
+  if (X.dtype != DType::F32 || Y.dtype != DType::F32) cpu::fail_plan(std::string(name) + ": unsupported types");
+  cpu::require_same_numel(X, Y, name);
+  const float* x = X.ptr<const float>();
+  float* y = Y.ptr<float>();
+  const int64_t n = Y.numel();
+  const vm::ArrayFn f = vm::active().*fn;
+  if (n > kParallelMin && c.ctx.threads() > 1) {
+    c.ctx.parallel_for(cpu::ceil_div(n, kChunk), [&](int64_t b, int64_t e) {
+      const int64_t i0 = b * kChunk, i1 = std::min(n, e * kChunk);
+      f(x + i0, y + i0, i1 - i0);
+    });
+  } else {
+    f(x, y, n);
+  }
 }
 
-void run_sqrt(const KernelCall& c) { run_float(c, "Sqrt", [](float x) { return std::sqrt(x); }); }
-void run_exp(const KernelCall& c) { run_float(c, "Exp", [](float x) { return std::exp(x); }); }
-void run_log(const KernelCall& c) { run_float(c, "Log", [](float x) { return std::log(x); }); }
-void run_erf(const KernelCall& c) { run_float(c, "Erf", [](float x) { return std::erf(x); }); }
-void run_reciprocal(const KernelCall& c) { run_float(c, "Reciprocal", [](float x) { return 1.0f / x; }); }
-void run_sigmoid(const KernelCall& c) { run_float(c, "Sigmoid", sigmoid); }
-void run_tanh(const KernelCall& c) { run_float(c, "Tanh", [](float x) { return std::tanh(x); }); }
-void run_softplus(const KernelCall& c) {
-  // log(1 + e^x) = log1p(e^-|x|) + max(x, 0): no overflow for large x, no loss for very negative x.
-  run_float(c, "Softplus", [](float x) { return std::log1p(std::exp(-std::fabs(x))) + (x > 0 ? x : 0.0f); });
-}
+void run_sqrt(const KernelCall& c) { run_vec(c, "Sqrt", &vm::UnaryTable::sqrt); }
+void run_exp(const KernelCall& c) { run_vec(c, "Exp", &vm::UnaryTable::exp); }
+void run_log(const KernelCall& c) { run_vec(c, "Log", &vm::UnaryTable::log); }
+void run_erf(const KernelCall& c) { run_vec(c, "Erf", &vm::UnaryTable::erf); }
+void run_reciprocal(const KernelCall& c) { run_vec(c, "Reciprocal", &vm::UnaryTable::reciprocal); }
+// exp of a non-positive argument only: no overflow for large |x|.
+void run_sigmoid(const KernelCall& c) { run_vec(c, "Sigmoid", &vm::UnaryTable::sigmoid); }
+void run_tanh(const KernelCall& c) { run_vec(c, "Tanh", &vm::UnaryTable::tanh); }
+// log(1 + e^x) = log1p(e^-|x|) + max(x, 0): no overflow for large x, no loss for very negative x.
+void run_softplus(const KernelCall& c) { run_vec(c, "Softplus", &vm::UnaryTable::softplus); }
 
 void run_leaky_relu(const KernelCall& c) {
   const float alpha = static_cast<float>(c.attrs.f("alpha", 0.01));
@@ -65,13 +86,13 @@ std::string supports_gelu(const NodeSig& s) {
   return "";
 }
 
+// 0.5 x (1 + erf(x / √2)), or 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))) (computed as
+// x sigmoid(2 √(2/π) (x + 0.044715 x³)), the same function without the cancellation in 1 + tanh).
 void run_gelu(const KernelCall& c) {
   if (c.attrs.s("approximate", "none") == "tanh") {
-    const float k = 0.7978845608028654f;  // sqrt(2 / pi)
-    run_float(c, "Gelu", [k](float x) { return 0.5f * x * (1.0f + std::tanh(k * (x + 0.044715f * x * x * x))); });
+    run_vec(c, "Gelu", &vm::UnaryTable::gelu_tanh);
   } else {
-    const float r = 0.7071067811865476f;  // 1 / sqrt(2)
-    run_float(c, "Gelu", [r](float x) { return 0.5f * x * (1.0f + std::erf(x * r)); });
+    run_vec(c, "Gelu", &vm::UnaryTable::gelu_erf);
   }
 }
 

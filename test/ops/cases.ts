@@ -868,6 +868,31 @@ for (const c of cases) {
   c.exact64 = (feeds) => reduce64(feeds.x!, axes, c.op === 'ReduceMean');
 }
 
+// ---- wide input ranges for the vectorised float math (native/cpu/vec_math.cc) -------------------
+// Every branch of the kernels' piecewise algorithms (polynomial near 0, exp-based beyond, overflow,
+// denormal and saturated results) in one case each; odd last dims leave a tail after the 8-float
+// vectors.
+
+for (const [op, exact] of [['Exp', Math.exp], ['Tanh', Math.tanh], ['Sigmoid', EXACT.Sigmoid!], ['Softplus', softplus64], ['Erf', erf64]] as const) {
+  add({ op, variant: 'wide range x ∈ [-90,90]', opset: 13, inputs: [F('x', [5, 67], { range: [-90, 90] })], exact });
+  add({ op, variant: 'around the branch points x ∈ [-2,2]', opset: 13, inputs: [F('x', [7, 37], { range: [-2, 2] })], exact });
+  add({ op, variant: 'tiny x ∈ [-1e-6,1e-6]', opset: 13, inputs: [F('x', [3, 29], { range: [-1e-6, 1e-6] })], exact });
+}
+add({ op: 'Log', variant: 'wide range x ∈ [1e-3,1e30]', opset: 13, inputs: [F('x', [5, 67], { range: [1e-3, 1e30] })], exact: Math.log });
+add({ op: 'Log', variant: 'x ∈ [0.5,2] (around 1, the √½ and √2 branch points)', opset: 13, inputs: [F('x', [7, 37], { range: [0.5, 2] })], exact: Math.log });
+add({ op: 'Exp', variant: 'denormal outputs x ∈ [-103,-87]', opset: 13, inputs: [F('x', [4, 19], { range: [-103, -87] })], exact: Math.exp });
+add({ op: 'Tanh', variant: 'large tensor [300,257] (split over threads when THREADS > 1)', opset: 13, inputs: [F('x', [300, 257], { range: [-6, 6] })], exact: Math.tanh });
+add({ op: 'Gelu', variant: 'approximate none, wide range x ∈ [-90,90]', opset: 20, inputs: [F('x', [5, 67], { range: [-90, 90] })], exact: gelu64 });
+add({ op: 'Gelu', variant: 'approximate none, x ∈ [-6,2] (negative tail: erfc)', opset: 20, inputs: [F('x', [7, 37], { range: [-6, 2] })], exact: gelu64 });
+add({ op: 'Gelu', variant: 'approximate none, tiny x ∈ [-1e-6,1e-6]', opset: 20, inputs: [F('x', [3, 29], { range: [-1e-6, 1e-6] })], exact: gelu64 });
+add({ op: 'Gelu', variant: 'approximate tanh, wide range x ∈ [-90,90]', opset: 20, inputs: [F('x', [5, 67], { range: [-90, 90] })], attrs: { approximate: 'tanh' }, exact: geluTanh64 });
+add({ op: 'Gelu', variant: 'approximate tanh, x ∈ [-6,2]', opset: 20, inputs: [F('x', [7, 37], { range: [-6, 2] })], attrs: { approximate: 'tanh' }, exact: geluTanh64 });
+add({ op: 'Softmax', variant: 'wide range x ∈ [-90,90], odd rows of 37', opset: 13, inputs: [F('x', [6, 37], { range: [-90, 90] })] });
+add({ op: 'Softmax', variant: 'wide range x ∈ [-90,90], axis 1 of [3,37,11] (columns)', opset: 13, inputs: [F('x', [3, 37, 11], { range: [-90, 90] })], attrs: { axis: 1 } });
+add({ op: 'LogSoftmax', variant: 'wide range x ∈ [-90,90], odd rows of 37', opset: 13, inputs: [F('x', [6, 37], { range: [-90, 90] })] });
+add({ op: 'LogSoftmax', variant: 'wide range x ∈ [-90,90], axis 1 of [3,37,11] (columns)', opset: 13, inputs: [F('x', [3, 37, 11], { range: [-90, 90] })], attrs: { axis: 1 } });
+add({ op: 'LayerNormalization', variant: 'odd row length 37 (vector tails), x ∈ [-90,90]', opset: 17, inputs: [F('x', [5, 37], { range: [-90, 90] }), Wt('scale', [37]), Wt('bias', [37])] });
+
 export const CASES: readonly OpCase[] = cases;
 
 /** Every op the cases cover, in first-seen order. */
