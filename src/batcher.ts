@@ -48,6 +48,8 @@ export interface ModelStats {
   batchSizes: Record<number, number>;
   queued: number;
   running: number;
+  /** Runs done on the calling thread because they are shorter than a hand-off to a worker (LoadOptions.inlineUnderUs). */
+  inlineExecutionCount: number;
 }
 
 export type RunFn = (feeds: Feed[]) => Promise<Record<string, Tensor>>;
@@ -76,7 +78,7 @@ export class Batcher {
   /** The batches being run (for dispose). */
   private readonly inFlight = new Set<Request[]>();
   private readonly counters: ModelStats = {
-    requestSuccess: 0, requestFailure: 0, inferenceCount: 0, executionCount: 0, queueDurationUs: 0, computeDurationUs: 0, batchSizes: {}, queued: 0, running: 0,
+    requestSuccess: 0, requestFailure: 0, inferenceCount: 0, executionCount: 0, queueDurationUs: 0, computeDurationUs: 0, batchSizes: {}, queued: 0, running: 0, inlineExecutionCount: 0,
   };
 
   constructor(private readonly run: RunFn, readonly config: BatchingConfig) {}

@@ -73,7 +73,9 @@ export class Model {
 
   /** Counters since load, named after Triton's metrics: requests, samples, runs, queue and compute time, batch sizes. */
   stats(): ModelStats {
-    return this.batcher.stats();
+    const s = this.batcher.stats();
+    if (this.runner instanceof NativeRunner) s.inlineExecutionCount = this.runner.inlineRuns;
+    return s;
   }
 
   get disposed(): boolean {
@@ -173,6 +175,7 @@ function nativeRunner(
         memoryLimit: opts.memoryLimit,
         tf32: opts.precision === 'tf32',
         cudaGraphs: opts.cudaGraphs,
+        inlineUnderUs: opts.inlineUnderUs,
       });
       const reasons = probeSupport(native, graph);
       if (reasons.length === 0) return { runner: native, placement, deviceReason, reasons: [] };

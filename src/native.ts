@@ -17,7 +17,10 @@ export interface NativeEngine {
   setWeight(id: number, dtype: number, dims: number[], data: ArrayBufferView): void;
   supports(sig: NodeSignature): string;
   compile(plan: NativePlan): CompiledPlan;
-  run(plan: CompiledPlan, feeds: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<void>;
+  /** Runs on a worker thread; resolves with the run's time there, in microseconds. */
+  run(plan: CompiledPlan, feeds: ArrayBufferView[], outputs: ArrayBufferView[]): Promise<number>;
+  /** The same run on the calling thread (CPU engines; for runs shorter than a thread hand-off). */
+  runInline(plan: CompiledPlan, feeds: ArrayBufferView[], outputs: ArrayBufferView[]): void;
   dispose(): void;
 }
 export interface Addon {

@@ -35,6 +35,12 @@ export interface LoadOptions {
   batching?: boolean | BatchingOptions;
   /** CPU threads for our kernels and for the fallback; default: the machine's cores. */
   threads?: number;
+  /**
+   * CPU: a run whose measured time is under this many microseconds executes on the calling thread
+   * instead of a worker thread, because the hand-off (a thread wake-up each way) costs more than
+   * the run. The event loop is never held longer than about this. Default 30; 0: always a worker.
+   */
+  inlineUnderUs?: number;
   /** What to do when our engine cannot run the model: 'onnxruntime' (default) or 'error'. */
   fallback?: FallbackOption;
   /** Most bytes one run may need (arena, outputs); larger runs are refused before allocating. */
@@ -49,10 +55,14 @@ export interface ResolvedLoadOptions {
   cudaGraphs: boolean;
   batching: false | (Required<Omit<BatchingOptions, 'concurrency'>> & { concurrency?: number });
   threads: number;
+  inlineUnderUs: number;
   fallback: FallbackOption;
   memoryLimit: number;
   baseDir: string | undefined;
 }
+
+/** See LoadOptions.inlineUnderUs. */
+export const DEFAULT_INLINE_UNDER_US = 30;
 
 export function defaultMemoryLimit(): number {
   return Math.min(Math.floor(totalmem() / 2), 16 * 2 ** 30);
@@ -62,7 +72,7 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new InvalidArgumentError('an object', 'options', options);
   const o = options as Record<string, unknown>;
-  const known = ['device', 'precision', 'cudaGraphs', 'batching', 'threads', 'fallback', 'memoryLimit', 'baseDir'];
+  const known = ['device', 'precision', 'cudaGraphs', 'batching', 'threads', 'inlineUnderUs', 'fallback', 'memoryLimit', 'baseDir'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new InvalidArgumentError(`one of the options ${known.join(', ')}`, 'an option name', k);
 
   let device: ResolvedLoadOptions['device'] = { kind: 'auto', index: 0 };
@@ -79,6 +89,10 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new InvalidArgumentError('an integer between 1 and 1024', 'threads', o.threads);
   }
+  const inlineUnderUs = o.inlineUnderUs ?? DEFAULT_INLINE_UNDER_US;
+  if (typeof inlineUnderUs !== 'number' || !Number.isFinite(inlineUnderUs) || inlineUnderUs < 0 || inlineUnderUs > 1000) {
+    throw new InvalidArgumentError('a number of microseconds between 0 and 1000', 'inlineUnderUs', o.inlineUnderUs);
+  }
   const fallback = o.fallback ?? 'onnxruntime';
   if (fallback !== 'onnxruntime' && fallback !== 'error') throw new InvalidArgumentError("'onnxruntime' or 'error'", 'fallback', o.fallback);
   const memoryLimit = o.memoryLimit ?? defaultMemoryLimit();
@@ -86,7 +100,7 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
     throw new InvalidArgumentError('a positive integer number of bytes', 'memoryLimit', o.memoryLimit);
   }
   if (o.baseDir !== undefined && typeof o.baseDir !== 'string') throw new InvalidArgumentError('a string', 'baseDir', o.baseDir);
-  return { device, precision, cudaGraphs, batching: resolveBatching(o.batching), threads, fallback, memoryLimit, baseDir: o.baseDir as string | undefined };
+  return { device, precision, cudaGraphs, batching: resolveBatching(o.batching), threads, inlineUnderUs, fallback, memoryLimit, baseDir: o.baseDir as string | undefined };
 }
 
 function resolveBatching(value: unknown): ResolvedLoadOptions['batching'] {

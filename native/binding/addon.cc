@@ -3,6 +3,7 @@
 // and turns srt::Error into the library's own error class (handed over by init()).
 #include <napi.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -188,7 +189,9 @@ class RunWorker : public Napi::AsyncWorker {
  protected:
   void Execute() override {  // worker thread: no JavaScript here
     try {
+      const auto t0 = std::chrono::steady_clock::now();
       engine_->run(*plan_, feeds_, feed_bytes_, outputs_, output_bytes_);
+      micros_ = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
     } catch (const Error& e) {
       code_ = e.code();
       SetError(e.what());
@@ -200,9 +203,9 @@ class RunWorker : public Napi::AsyncWorker {
       SetError(e.what());
     }
   }
-  void OnOK() override {
+  void OnOK() override {  // resolves with the run's time on the worker, in microseconds
     keep_.clear();
-    deferred_.Resolve(Env().Undefined());
+    deferred_.Resolve(Napi::Number::New(Env(), micros_));
   }
   void OnError(const Napi::Error& e) override {
     keep_.clear();
@@ -219,6 +222,7 @@ class RunWorker : public Napi::AsyncWorker {
   std::vector<void*> outputs_;
   std::vector<size_t> output_bytes_;
   std::string code_ = srt::kErrInternal;
+  double micros_ = 0;
 };
 
 // ---- Engine: one per loaded model ----
@@ -231,6 +235,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod<&EngineWrap::Supports>("supports"),
                         InstanceMethod<&EngineWrap::Compile>("compile"),
                         InstanceMethod<&EngineWrap::Run>("run"),
+                        InstanceMethod<&EngineWrap::RunInline>("runInline"),
                         InstanceMethod<&EngineWrap::Dispose>("dispose")});
   }
 
@@ -338,12 +343,54 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return promise;
   }
 
+  // runInline(plan, feeds, outputs): the same run on the calling (JS) thread, for plans that take
+  // less time than handing them to a worker would (the runner decides, from measured run times).
+  // CPU engines only: a GPU run would block on the device.
+  Napi::Value RunInline(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!engine_) throw_js(env, "ERR_DISPOSED", "This model has been disposed");
+    if (engine_->options().device != srt::Device::CPU) throw_js(env, srt::kErrInvalidPlan, "runInline is for CPU engines");
+    if (!info[0].IsExternal()) throw_js(env, srt::kErrInvalidPlan, "expected a compiled plan");
+    auto* holder = info[0].As<Napi::External<std::shared_ptr<const srt::Plan>>>().Data();
+    if (!info[1].IsArray() || !info[2].IsArray()) throw_js(env, srt::kErrInvalidInput, "expected arrays of feeds and outputs");
+    Napi::Array feeds = info[1].As<Napi::Array>(), outputs = info[2].As<Napi::Array>();
+    // Reused across calls (one JS thread owns this object), so a warmed-up call allocates nothing.
+    inline_feeds_.clear();
+    inline_feed_bytes_.clear();
+    inline_outputs_.clear();
+    inline_output_bytes_.clear();
+    for (uint32_t i = 0; i < feeds.Length(); ++i) {
+      View v = get_view(env, feeds.Get(i), "feed");
+      inline_feeds_.push_back(v.data);
+      inline_feed_bytes_.push_back(v.bytes);
+    }
+    for (uint32_t i = 0; i < outputs.Length(); ++i) {
+      View v = get_view(env, outputs.Get(i), "output");
+      inline_outputs_.push_back(v.data);
+      inline_output_bytes_.push_back(v.bytes);
+    }
+    try {
+      engine_->run(**holder, inline_feeds_, inline_feed_bytes_, inline_outputs_, inline_output_bytes_);
+    } catch (const Error& e) {
+      throw_js(env, e.code(), e.what());
+    } catch (const std::bad_alloc&) {
+      throw_js(env, srt::kErrOutOfMemory, "out of memory during the run");
+    } catch (const std::exception& e) {
+      throw_js(env, srt::kErrInternal, e.what());
+    }
+    return env.Undefined();
+  }
+
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
     engine_.reset();  // runs in flight hold their own reference and finish first
     return info.Env().Undefined();
   }
 
   std::shared_ptr<srt::Engine> engine_;
+  std::vector<const void*> inline_feeds_;
+  std::vector<size_t> inline_feed_bytes_;
+  std::vector<void*> inline_outputs_;
+  std::vector<size_t> inline_output_bytes_;
 };
 
 // ---- module functions ----

@@ -1,4 +1,5 @@
-// predict() runs on a native thread: the event loop keeps turning while a long run is going.
+// predict() runs on a native thread: the event loop keeps turning while a long run is going; runs
+// shorter than a thread hand-off run inline.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadModel } from '../../src/index.js';
@@ -26,4 +27,32 @@ it('timers fire while a long predict() runs', async () => {
   expect(stillRunning, 'the run should take longer than 20 ms so the check means something').toBe(true);
   expect(ticksDuringRun).toBeGreaterThanOrEqual(2);
   expect(doneAt - started).toBeGreaterThan(20);
+});
+
+// Runs shorter than a thread hand-off execute on the calling thread (LoadOptions.inlineUnderUs);
+// longer ones never do, and the results are the same either way.
+it('short runs execute inline, long ones on a worker, with the same results', async () => {
+  const gmm = manifest().find((x) => x.name === 'gmm')!;
+  const elemnet = manifest().find((x) => x.name === 'elemnet')!;
+  const inline = await loadModel(join(MODELS_DIR, gmm.file), { device: 'cpu', threads: 1, fallback: 'error', batching: false });
+  const worker = await loadModel(join(MODELS_DIR, gmm.file), { device: 'cpu', threads: 1, fallback: 'error', batching: false, inlineUnderUs: 0 });
+  const big = await loadModel(join(MODELS_DIR, elemnet.file), { device: 'cpu', threads: 1, fallback: 'error', batching: false });
+  try {
+    for (let i = 0; i < 40; i++) {
+      const feeds = modelFeeds(gmm, 1 + (i % 2), 10 + i);
+      const [a, b] = [await inline.predict(feeds), await worker.predict(feeds)];
+      expect(Array.from(a.log_im!.data as Float32Array)).toEqual(Array.from(b.log_im!.data as Float32Array));
+    }
+    // The first run of each plan is measured on a worker; later ones of a tiny MLP are inline.
+    expect(inline.stats().inlineExecutionCount).toBeGreaterThan(20);
+    expect(worker.stats().inlineExecutionCount).toBe(0);
+    const feeds = modelFeeds(elemnet, 1024, 3); // tens of milliseconds: always a worker
+    for (let i = 0; i < 3; i++) await big.predict(feeds);
+    expect(big.stats().inlineExecutionCount).toBe(0);
+    await expect(loadModel(join(MODELS_DIR, gmm.file), { inlineUnderUs: -1 })).rejects.toThrow(/Expected a number of microseconds between 0 and 1000 for inlineUnderUs but received number -1/);
+  } finally {
+    inline.dispose();
+    worker.dispose();
+    big.dispose();
+  }
 });
