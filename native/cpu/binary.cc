@@ -14,15 +14,19 @@ using cpu::DTag;
 
 // Y[i] = op(A[ia], B[ib]) over the broadcast of A and B to Y's dims. The inner loop has separate
 // paths for equal shapes and for a broadcast (stride 0) operand so that the compiler can vectorise.
+// Outputs with at least this many elements split the walk's outermost axis over the threads
+// (when binary_loop is given the run's ExecContext); below, waking the pool costs about what it saves.
+constexpr int64_t kParallelMin = int64_t(1) << 16;
+
 template <class TA, class TB, class TY, class Op>
-void binary_loop(const char* name, const Tensor& A, const Tensor& B, Tensor& Y, Op op) {
+void binary_loop(const char* name, const Tensor& A, const Tensor& B, Tensor& Y, Op op, ExecContext* ctx = nullptr) {
   if (Y.numel() == 0) return;
   const cpu::Walk<2> w = cpu::broadcast_walk<2>(name, Y.dims, {&A.dims, &B.dims});
   const TA* a = A.ptr<const TA>();
   const TB* b = B.ptr<const TB>();
   TY* y = Y.ptr<TY>();
   const int64_t sa = w.strides[0].back(), sb = w.strides[1].back();
-  cpu::walk_rows(w, [&](int64_t yo, const std::array<int64_t, 2>& off, int64_t n) {
+  auto row = [&](int64_t yo, const std::array<int64_t, 2>& off, int64_t n) {
     const TA* pa = a + off[0];
     const TB* pb = b + off[1];
     TY* py = y + yo;
@@ -37,7 +41,30 @@ void binary_loop(const char* name, const Tensor& A, const Tensor& B, Tensor& Y, 
     } else {
       for (int64_t i = 0; i < n; ++i) py[i] = op(pa[i * sa], pb[i * sb]);
     }
-  });
+  };
+  const int64_t total = Y.numel();
+  if (!ctx || total < kParallelMin || ctx->threads() < 2) {
+    cpu::walk_rows(w, row);
+    return;
+  }
+  // Split the outermost axis (or, for a single row, the row itself) over the threads.
+  if (w.shape.size() < 2) {
+    ctx->parallel_for(
+        total, [&](int64_t i0, int64_t i1) { row(i0, {i0 * sa, i0 * sb}, i1 - i0); }, total);
+    return;
+  }
+  const int64_t slab = total / w.shape[0];
+  ctx->parallel_for(
+      w.shape[0],
+      [&](int64_t i0, int64_t i1) {
+        cpu::Walk<2> sub = w;
+        sub.shape[0] = i1 - i0;
+        for (size_t k = 0; k < 2; ++k) sub.base[k] = i0 * w.strides[k][0];
+        cpu::walk_rows(sub, [&](int64_t yo, const std::array<int64_t, 2>& off, int64_t n) {
+          row(yo + i0 * slab, off, n);
+        });
+      },
+      total);
 }
 
 // ---- arithmetic --------------------------------------------------------------------------------
@@ -67,7 +94,7 @@ void run_arith(const KernelCall& c, const char* name) {
     using T = typename cpu::CType<decltype(tag)::value>::type;
     if constexpr (decltype(tag)::value == DType::F32 || decltype(tag)::value == DType::I32 ||
                   decltype(tag)::value == DType::I64) {
-      binary_loop<T, T, T>(name, A, B, Y, Op{});
+      binary_loop<T, T, T>(name, A, B, Y, Op{}, &c.ctx);
     } else {
       cpu::fail_plan(std::string(name) + ": unsupported type " + dtype_name(Y.dtype));
     }

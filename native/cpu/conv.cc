@@ -1,9 +1,11 @@
 // Conv, 1-D and 2-D (a 1-D convolution is the 2-D one with H = 1), via im2col + sgemm per batch
 // item and group: Y_g (M/g x P) = W_g (M/g x C/g*kH*kW) * col (C/g*kH*kW x P), P = oH*oW.
+// Large batches split their images over the threads (each product then runs on one thread).
 // The column buffer lives in ctx.scratch and covers a chunk of output positions at a time, so
 // its size stays bounded for large images. 1x1 kernels with stride 1 and no padding skip it.
 // The weights (sgemm's A operand, one block per group) are packed once, at plan compile time.
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -113,9 +115,8 @@ void run_conv(const KernelCall& call) {
   const int64_t pc = conv_chunk(direct, P, Kc);
   const auto* packed = static_cast<const PackedWeights*>(call.prepared);
   if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
-  float* col = direct ? nullptr : static_cast<float*>(call.ctx.scratch(static_cast<size_t>(Kc * pc) * sizeof(float)));
-
-  for (int64_t n = 0; n < N; ++n) {
+  // One image (all its groups) into y, with `col` as the column buffer and ctx for sgemm.
+  auto image = [&](int64_t n, float* col, ExecContext& ctx) {
     for (int64_t gi = 0; gi < group; ++gi) {
       const float* xg = x + (n * C + gi * Cg) * H * W;
       const float* wg = w + gi * Mg * Kc;
@@ -125,17 +126,70 @@ void run_conv(const KernelCall& call) {
         for (int64_t m = 0; m < Mg; ++m) std::fill(yg + m * P, yg + (m + 1) * P, b[gi * Mg + m]);
       const float beta = b ? 1.f : 0.f;
       if (direct) {
-        sgemm(false, false, Mg, P, Kc, 1.f, wg, Kc, xg, H * W, beta, yg, P, call.ctx, pw, nullptr);
+        sgemm(false, false, Mg, P, Kc, 1.f, wg, Kc, xg, H * W, beta, yg, P, ctx, pw, nullptr);
         continue;
       }
       for (int64_t p0 = 0; p0 < P; p0 += pc) {
         const int64_t pn = std::min(pc, P - p0);
         im2col(xg, Cg, H, W, g, oW, p0, pn, col);
-        sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg + p0, P, call.ctx, pw, nullptr);
+        sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg + p0, P, ctx, pw, nullptr);
       }
     }
-    apply_activation(act, y + n * M * P, M * P, call.ctx);
+    apply_activation(act, y + n * M * P, M * P, ctx);
+  };
+
+  const int threads = call.ctx.threads();
+  const size_t col_floats = direct ? 0 : static_cast<size_t>(Kc * pc);
+  if (threads > 1 && N >= 2 * threads) {
+    // Many images: each thread takes whole images (one product per group, on that thread, with
+    // its own column buffer), which keeps every thread busy where one image's product is too
+    // small to split well (a few output channels).
+    float* cols = direct ? nullptr : static_cast<float*>(call.ctx.scratch(col_floats * threads * sizeof(float)));
+    std::atomic<int64_t> next{0};
+    call.ctx.parallel_for(threads, [&](int64_t t0, int64_t t1) {
+      ExecContext local;  // no pool: sgemm and the activation run on this thread
+      for (int64_t t = t0; t < t1; ++t)
+        for (int64_t n = next.fetch_add(1); n < N; n = next.fetch_add(1)) image(n, cols ? cols + t * col_floats : nullptr, local);
+    });
+    return;
   }
+  // A few images with wide outputs (1-D signals): the output positions are split into tiles over
+  // the threads (each tile's im2col and product on one thread), since sgemm splits a product by
+  // rows only and these have few (a few output channels).
+  const int64_t tile = std::min(pc, std::max<int64_t>(64, cpu::ceil_div(cpu::ceil_div(P, 4 * threads), 16) * 16));
+  if (threads > 1 && P >= 128 * threads && Mg * Kc * P >= (int64_t(1) << 16)) {
+    const int64_t tiles = cpu::ceil_div(P, tile), items = N * group * tiles;
+    const size_t tile_floats = direct ? 0 : static_cast<size_t>(Kc * tile);
+    float* cols = direct ? nullptr : static_cast<float*>(call.ctx.scratch(tile_floats * threads * sizeof(float)));
+    std::atomic<int64_t> next{0};
+    call.ctx.parallel_for(threads, [&](int64_t t0, int64_t t1) {
+      ExecContext local;  // no pool: sgemm runs on this thread
+      for (int64_t t = t0; t < t1; ++t) {
+        float* col = cols ? cols + t * tile_floats : nullptr;
+        for (int64_t it = next.fetch_add(1); it < items; it = next.fetch_add(1)) {
+          const int64_t ti = it % tiles, gi = it / tiles % group, n = it / tiles / group;
+          const int64_t p0 = ti * tile, pn = std::min(tile, P - p0);
+          const float* xg = x + (n * C + gi * Cg) * H * W;
+          const float* wg = w + gi * Mg * Kc;
+          const SgemmPacked* pw = packed ? packed->groups[gi].get() : nullptr;
+          float* yg = y + (n * M + gi * Mg) * P + p0;
+          if (b)
+            for (int64_t m = 0; m < Mg; ++m) std::fill(yg + m * P, yg + m * P + pn, b[gi * Mg + m]);
+          const float beta = b ? 1.f : 0.f;
+          if (direct) {
+            sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, xg + p0, H * W, beta, yg, P, local, pw, nullptr);
+          } else {
+            im2col(xg, Cg, H, W, g, oW, p0, pn, col);
+            sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg, P, local, pw, nullptr);
+          }
+        }
+      }
+    });
+    apply_activation(act, y, N * M * P, call.ctx);
+    return;
+  }
+  float* col = direct ? nullptr : static_cast<float*>(call.ctx.scratch(col_floats * sizeof(float)));
+  for (int64_t n = 0; n < N; ++n) image(n, col, call.ctx);
 }
 
 }  // namespace

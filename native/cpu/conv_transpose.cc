@@ -5,7 +5,9 @@
 // Y's dims come from the plan (they include output_padding; the end pads are implied by them).
 // The column buffer lives in ctx.scratch and covers a chunk of input positions at a time.
 // The weights (sgemm's op(A) = W_g^T, one block per group) are packed once, at plan compile time.
+// Large batches split their images over the threads (each product then runs on one thread).
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -100,10 +102,9 @@ void run_conv_transpose(const KernelCall& call) {
   const Activation act = activation_of(call.attrs);
   const auto* packed = static_cast<const PackedWeights*>(call.prepared);
   if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
-  float* col = Pin > 0 && Kc > 0 ? static_cast<float*>(call.ctx.scratch(static_cast<size_t>(Kc * qc) * sizeof(float)))
-                                 : nullptr;
-
-  for (int64_t n = 0; n < N; ++n) {
+  const size_t col_floats = Pin > 0 && Kc > 0 ? static_cast<size_t>(Kc * qc) : 0;
+  // One image (all its groups) into y, with `col` as the column buffer and ctx for sgemm.
+  auto image = [&](int64_t n, float* col, ExecContext& ctx) {
     for (int64_t gi = 0; gi < group; ++gi) {
       const float* xg = x + (n * C + gi * Cg) * Pin;
       const float* wg = w + gi * Cg * Kc;  // Cg rows of Kc
@@ -113,12 +114,61 @@ void run_conv_transpose(const KernelCall& call) {
       if (!col) continue;
       for (int64_t q0 = 0; q0 < Pin; q0 += qc) {
         const int64_t qn = std::min(qc, Pin - q0);
-        sgemm(true, false, Kc, qn, Cg, 1.f, wg, Kc, xg + q0, Pin, 0.f, col, qn, call.ctx, pw, nullptr);
+        sgemm(true, false, Kc, qn, Cg, 1.f, wg, Kc, xg + q0, Pin, 0.f, col, qn, ctx, pw, nullptr);
         col2im(col, Mg, W, g, oH, oW, q0, qn, yg);
       }
     }
-    apply_activation(act, y + n * M * P, M * P, call.ctx);
+    apply_activation(act, y + n * M * P, M * P, ctx);
+  };
+
+  const int threads = call.ctx.threads();
+  if (threads > 1 && N >= 2 * threads) {
+    // Many images: each thread takes whole images (its products on that thread, its own column
+    // buffer), which keeps every thread busy where one image's product is too small to split well.
+    float* cols = col_floats ? static_cast<float*>(call.ctx.scratch(col_floats * threads * sizeof(float))) : nullptr;
+    std::atomic<int64_t> next{0};
+    call.ctx.parallel_for(threads, [&](int64_t t0, int64_t t1) {
+      ExecContext local;  // no pool: sgemm and the activation run on this thread
+      for (int64_t t = t0; t < t1; ++t)
+        for (int64_t n = next.fetch_add(1); n < N; n = next.fetch_add(1)) image(n, cols ? cols + t * col_floats : nullptr, local);
+    });
+    return;
   }
+  // A few images: the output channels of each group are split into blocks over the threads (a
+  // block's rows of the column buffer, its product and its col2im on one thread; blocks write
+  // disjoint output channels), since sgemm splits a product by rows only and these have few.
+  const int64_t kk = g.kh * g.kw;
+  const int64_t mb = cpu::ceil_div(Mg, 2 * threads);
+  if (threads > 1 && col_floats && Mg >= 2 && Kc * Pin * Cg >= (int64_t(1) << 16)) {
+    const int64_t blocks = cpu::ceil_div(Mg, mb), items = N * group * blocks;
+    const size_t block_floats = static_cast<size_t>(mb * kk * qc);
+    float* cols = static_cast<float*>(call.ctx.scratch(block_floats * threads * sizeof(float)));
+    std::atomic<int64_t> next{0};
+    call.ctx.parallel_for(threads, [&](int64_t t0, int64_t t1) {
+      ExecContext local;  // no pool: sgemm runs on this thread
+      for (int64_t t = t0; t < t1; ++t) {
+        float* col = cols + t * block_floats;
+        for (int64_t it = next.fetch_add(1); it < items; it = next.fetch_add(1)) {
+          const int64_t bi = it % blocks, gi = it / blocks % group, n = it / blocks / group;
+          const int64_t m0 = bi * mb, mc = std::min(mb, Mg - m0);
+          const float* xg = x + (n * C + gi * Cg) * Pin;
+          const float* wg = w + gi * Cg * Kc + m0 * kk;  // columns [m0 * kk, (m0 + mc) * kk) of Cg rows of Kc
+          float* yb = y + (n * M + gi * Mg + m0) * P;
+          for (int64_t m = 0; m < mc; ++m)
+            std::fill(yb + m * P, yb + (m + 1) * P, b ? b[gi * Mg + m0 + m] : 0.f);
+          for (int64_t q0 = 0; q0 < Pin; q0 += qc) {
+            const int64_t qn = std::min(qc, Pin - q0);
+            sgemm(true, false, mc * kk, qn, Cg, 1.f, wg, Kc, xg + q0, Pin, 0.f, col, qn, local, nullptr, nullptr);
+            col2im(col, mc, W, g, oH, oW, q0, qn, yb);
+          }
+        }
+      }
+    });
+    apply_activation(act, y, N * M * P, call.ctx);
+    return;
+  }
+  float* col = col_floats ? static_cast<float*>(call.ctx.scratch(col_floats * sizeof(float))) : nullptr;
+  for (int64_t n = 0; n < N; ++n) image(n, col, call.ctx);
 }
 
 }  // namespace

@@ -62,11 +62,17 @@ void run_gather(const KernelCall& c) {
   Tensor& Y = cpu::output(c, 0, "Gather");
   const int64_t axis = c.attrs.i("axis", 0);
   if (axis < 0 || axis >= D.rank()) cpu::fail_plan("Gather: axis out of range");
-  Dims expect(D.dims.begin(), D.dims.begin() + axis);
-  expect.insert(expect.end(), Ix.dims.begin(), Ix.dims.end());
-  expect.insert(expect.end(), D.dims.begin() + axis + 1, D.dims.end());
-  if (Y.dims != expect || Y.dtype != D.dtype)
+  // Y.dims must be D.dims[:axis] + Ix.dims + D.dims[axis+1:] (checked without building it).
+  const size_t ri = Ix.dims.size(), ra = static_cast<size_t>(axis);
+  bool dims_ok = Y.dims.size() == D.dims.size() - 1 + ri;
+  for (size_t d = 0; dims_ok && d < Y.dims.size(); ++d)
+    dims_ok = Y.dims[d] == (d < ra ? D.dims[d] : d < ra + ri ? Ix.dims[d - ra] : D.dims[d - ri + 1]);
+  if (!dims_ok || Y.dtype != D.dtype) {
+    Dims expect(D.dims.begin(), D.dims.begin() + axis);
+    expect.insert(expect.end(), Ix.dims.begin(), Ix.dims.end());
+    expect.insert(expect.end(), D.dims.begin() + axis + 1, D.dims.end());
     cpu::fail_plan("Gather: output dims " + cpu::dims_str(Y.dims) + " do not match the expected " + cpu::dims_str(expect));
+  }
   if (Ix.dtype == DType::I32) gather<int32_t>(D, Ix, Y, axis);
   else if (Ix.dtype == DType::I64) gather<int64_t>(D, Ix, Y, axis);
   else cpu::fail_plan("Gather: indices must be int32 or int64");

@@ -4,6 +4,7 @@
 // broadcast (numpy-style) to dims[axis:]; leading size-1 dims beyond that rank are allowed.
 // The optional outputs Mean and InvStdDev (one value per row) are written when present. The row
 // loops are vectorised (cpu/vec_math.h).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -27,7 +28,7 @@ std::string supports_layernorm(const NodeSig& s) {
 namespace {
 
 // Tensors above this many elements split their rows over the engine's threads.
-constexpr int64_t kParallelMin = int64_t(1) << 16;
+constexpr int64_t kParallelMin = int64_t(1) << 13;
 
 // Scale or B as a dense [n] vector over dims[axis:]: the tensor itself when it already has n
 // elements laid out that way, else broadcast into `buf`.
@@ -51,6 +52,17 @@ const float* normalised_vector(const Tensor& t, const Dims& norm_dims, float* bu
   return buf;
 }
 
+// Are t's dims X's dims[axis:], possibly with leading 1s (its data is then the dense vector)?
+bool has_normalised_dims(const Tensor& t, const Dims& xd, int64_t axis) {
+  const int64_t r = static_cast<int64_t>(xd.size()) - axis, tr = t.rank();
+  for (int64_t i = 0; i < std::max(r, tr); ++i) {
+    const int64_t td = i < tr ? t.dims[tr - 1 - i] : 1;
+    const int64_t nd = i < r ? xd[xd.size() - 1 - i] : 1;
+    if (td != nd) return false;
+  }
+  return true;
+}
+
 void run_layernorm(const KernelCall& c) {
   const char* name = "LayerNormalization";
   const Tensor& X = cpu::input(c, 0, name);
@@ -64,8 +76,7 @@ void run_layernorm(const KernelCall& c) {
   if (axis < 0 || axis >= X.rank()) cpu::fail_plan("LayerNormalization: axis out of range");
   const double eps = c.attrs.f("epsilon", 1e-5);
 
-  const Dims norm_dims(X.dims.begin() + axis, X.dims.end());
-  const int64_t n = numel(norm_dims);
+  const int64_t n = cpu::dims_product(X.dims, axis, X.rank());
   const int64_t outer = cpu::dims_product(X.dims, 0, axis);
 
   // Optional statistics outputs: one value per row.
@@ -76,8 +87,14 @@ void run_layernorm(const KernelCall& c) {
       cpu::fail_plan("LayerNormalization: the Mean/InvStdDev outputs need one float32 per normalised row");
 
   float* buf = n > 0 ? static_cast<float*>(c.ctx.scratch(static_cast<size_t>(n) * 2 * sizeof(float))) : nullptr;
-  const float* scale = normalised_vector(S, norm_dims, buf, "Scale");
-  const float* bias = B ? normalised_vector(*B, norm_dims, buf + n, "B") : nullptr;
+  // Scale and B usually have the normalised dims already (no copy, nothing allocated).
+  auto vector_of = [&](const Tensor& t, float* into, const char* what) {
+    if (has_normalised_dims(t, X.dims, axis)) return t.ptr<const float>();
+    const Dims norm_dims(X.dims.begin() + axis, X.dims.end());
+    return normalised_vector(t, norm_dims, into, what);
+  };
+  const float* scale = vector_of(S, buf, "Scale");
+  const float* bias = B ? vector_of(*B, buf + n, "B") : nullptr;
   if (X.numel() == 0) {
     // Rows without elements: mean 0/0 and 1/sqrt(NaN + eps) are NaN, as the formula gives.
     for (Tensor* t : {mean_out, inv_out})

@@ -50,9 +50,9 @@ std::string supports_reduce(const NodeSig& s) {
 namespace {
 
 template <class T, Kind K>
-void reduce(const KernelCall& c, const char* name, const Tensor& X, Tensor& Y, const std::vector<int64_t>& axes) {
+void reduce(const KernelCall& c, const char* name, const Tensor& X, Tensor& Y, const cpu::WalkDims& axes) {
   // Output dims with the reduced axes kept as 1: the layout Y has in memory either way.
-  Dims keep = X.dims;
+  cpu::WalkDims keep = X.dims;
   int64_t count = 1;
   for (int64_t a : axes) {
     count *= X.dims[a];
@@ -63,7 +63,11 @@ void reduce(const KernelCall& c, const char* name, const Tensor& X, Tensor& Y, c
 
   cpu::Walk<1> w;
   w.shape = X.dims;
-  w.strides[0] = strides_of(keep);
+  w.strides[0].resize(keep.size());
+  for (int64_t d = static_cast<int64_t>(keep.size()) - 1, st = 1; d >= 0; --d) {
+    w.strides[0][d] = st;
+    st *= keep[d];
+  }
   for (int64_t a : axes) w.strides[0][a] = 0;
   cpu::simplify(w);
   const int64_t sy = w.strides[0].back();
@@ -134,9 +138,11 @@ template <Kind K>
 void run_reduce(const KernelCall& c, const char* name) {
   const Tensor& X = cpu::input(c, 0, name);
   Tensor& Y = cpu::output(c, 0, name);
-  const std::vector<int64_t> axes = c.attrs.ints("axes");
+  const IntsView axes_view = c.attrs.ints_view("axes");
+  cpu::WalkDims axes(axes_view.size(), 0);
+  for (size_t i = 0; i < axes.size(); ++i) axes[i] = axes_view[i];
   const bool keepdims = c.attrs.i("keepdims", 1) != 0;
-  Dims expect;
+  cpu::WalkDims expect;
   size_t j = 0;
   for (size_t d = 0; d < X.dims.size(); ++d) {
     const bool reduced = j < axes.size() && axes[j] == static_cast<int64_t>(d);
@@ -144,7 +150,9 @@ void run_reduce(const KernelCall& c, const char* name) {
     if (!reduced) expect.push_back(X.dims[d]);
     else if (keepdims) expect.push_back(1);
   }
-  if (j != axes.size() || Y.dims != expect)
+  bool same = expect.size() == Y.dims.size();
+  for (size_t d = 0; same && d < expect.size(); ++d) same = expect[d] == Y.dims[d];
+  if (j != axes.size() || !same)
     cpu::fail_plan(std::string(name) + ": output dims " + cpu::dims_str(Y.dims) + " do not match input dims " +
                    cpu::dims_str(X.dims) + " reduced over the axes");
   if (X.dtype != Y.dtype) cpu::fail_plan(std::string(name) + ": input and output types differ");

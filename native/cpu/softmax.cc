@@ -4,6 +4,7 @@
 // The tensor is seen as [outer, n, inner] around the axis; for inner > 1 the max and the sums of
 // `inner` columns are kept side by side in scratch so that memory is read in order. exp, the max and
 // the sums are vectorised (cpu/vec_math.h); sums are kept in double.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -25,8 +26,12 @@ std::string supports_softmax(const NodeSig& s) {
 
 namespace {
 
-// Tensors above this many elements split their rows over the engine's threads.
-constexpr int64_t kParallelMin = int64_t(1) << 16;
+// Tensors above this many elements split their rows over the engine's threads (a row costs
+// several nanoseconds per element plus tens for its short ones: attention's rows of 8).
+constexpr int64_t kParallelMin = int64_t(1) << 12;
+// Rows up to kShortRow long take the blocked path (blocks of kShortBlock floats).
+constexpr int64_t kShortRow = 32;
+constexpr int64_t kShortBlock = 512;
 
 template <bool Log>
 void softmax(const KernelCall& c, const char* name) {
@@ -41,6 +46,47 @@ void softmax(const KernelCall& c, const char* name) {
   const int64_t n = X.dims[axis];
   const float* x = X.ptr<const float>();
   float* y = Y.ptr<float>();
+
+  if (inner == 1 && n <= kShortRow) {
+    // Short rows (attention's): a block of rows at a time, x - max in a stack buffer and one exp
+    // call over the whole block, so that the per-call overhead of the vector functions is shared.
+    auto rows = [&](int64_t o0, int64_t o1) {
+      float buf[kShortBlock];
+      const int64_t per = kShortBlock / n;
+      for (int64_t b0 = o0; b0 < o1; b0 += per) {
+        const int64_t b1 = std::min(o1, b0 + per), cnt = (b1 - b0) * n;
+        float mx[kShortBlock];
+        for (int64_t o = b0; o < b1; ++o) {
+          const float* px = x + o * n;
+          float m = -std::numeric_limits<float>::infinity();
+          for (int64_t k = 0; k < n; ++k) m = px[k] > m ? px[k] : m;
+          mx[o - b0] = m;
+          float* pb = buf + (o - b0) * n;
+          for (int64_t k = 0; k < n; ++k) pb[k] = px[k] - m;
+        }
+        vm::vexp(buf, buf, cnt);
+        for (int64_t o = b0; o < b1; ++o) {
+          const float* pb = buf + (o - b0) * n;
+          double sum = 0;
+          for (int64_t k = 0; k < n; ++k) sum += pb[k];
+          float* py = y + o * n;
+          if (Log) {
+            const float m = mx[o - b0], l = static_cast<float>(std::log(sum));
+            const float* px = x + o * n;
+            for (int64_t k = 0; k < n; ++k) py[k] = (px[k] - m) - l;
+          } else {
+            const float r = static_cast<float>(1.0 / sum);
+            for (int64_t k = 0; k < n; ++k) py[k] = pb[k] * r;
+          }
+        }
+      }
+    };
+    if (outer > 1 && X.numel() > kParallelMin && c.ctx.threads() > 1)
+      c.ctx.parallel_for(outer, rows, X.numel() * 8);
+    else
+      rows(0, outer);
+    return;
+  }
 
   if (inner == 1) {
     // One row per outer index, independent: large tensors split their rows over the threads.

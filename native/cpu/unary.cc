@@ -38,9 +38,10 @@ void run_float(const KernelCall& c, const char* name, F f) {
 }
 
 // Tensors above this many elements are split over the engine's threads (waking them costs
-// microseconds), in chunks of kChunk elements (a multiple of the 8-float vectors).
-constexpr int64_t kParallelMin = int64_t(1) << 16;
-constexpr int64_t kChunk = int64_t(1) << 14;
+// microseconds; these functions cost about a nanosecond per element, Gelu's erf form more), in
+// chunks of kChunk elements (a multiple of the 8-float vectors).
+constexpr int64_t kParallelMin = int64_t(1) << 13;
+constexpr int64_t kChunk = int64_t(1) << 12;
 
 // y = f(x) through one of the array functions of cpu/vec_math.h (AVX2/FMA or portable).
 void run_vec(const KernelCall& c, const char* name, vm::ArrayFn vm::UnaryTable::*fn) {

@@ -15,6 +15,9 @@ std::string supports_where(const NodeSig& s) {
   return cpu::require_same_types(s, 1, {2}, {0});
 }
 
+// Outputs with at least this many elements split the walk over the engine's threads.
+constexpr int64_t kParallelMin = int64_t(1) << 14;
+
 void run_where(const KernelCall& c) {
   const Tensor& C = cpu::input(c, 0, "Where");
   const Tensor& X = cpu::input(c, 1, "Where");
@@ -30,13 +33,16 @@ void run_where(const KernelCall& c) {
     const T* x = X.ptr<const T>();
     const T* y = Y.ptr<const T>();
     T* z = Z.ptr<T>();
-    cpu::walk_rows(w, [&](int64_t zo, const std::array<int64_t, 3>& off, int64_t n) {
+    auto row = [&](int64_t zo, const std::array<int64_t, 3>& off, int64_t n) {
       const uint8_t* pc = cond + off[0];
       const T* px = x + off[1];
       const T* py = y + off[2];
       T* pz = z + zo;
       if (sc == 1 && sx == 1 && sy == 1) {
-        for (int64_t i = 0; i < n; ++i) pz[i] = pc[i] ? px[i] : py[i];
+        for (int64_t i = 0; i < n; ++i) {
+          const T a = px[i], b = py[i];  // both loaded: the select vectorises
+          pz[i] = pc[i] ? a : b;
+        }
       } else if (sc == 0) {
         // One condition for the whole row: a copy or a fill.
         const T* src = *pc ? px : py;
@@ -46,10 +52,40 @@ void run_where(const KernelCall& c) {
         } else {
           for (int64_t i = 0; i < n; ++i) pz[i] = src[i * s];
         }
+      } else if (sc == 1 && sx == 0 && sy == 1) {  // masked fill (attention masks): X a scalar
+        const T v = *px;
+        for (int64_t i = 0; i < n; ++i) {
+          const T b = py[i];
+          pz[i] = pc[i] ? v : b;
+        }
+      } else if (sc == 1 && sx == 1 && sy == 0) {
+        const T v = *py;
+        for (int64_t i = 0; i < n; ++i) {
+          const T a = px[i];
+          pz[i] = pc[i] ? a : v;
+        }
       } else {
         for (int64_t i = 0; i < n; ++i) pz[i] = pc[i * sc] ? px[i * sx] : py[i * sy];
       }
-    });
+    };
+    const int64_t total = Z.numel();
+    if (total < kParallelMin || c.ctx.threads() < 2 || w.shape.size() < 2) {
+      cpu::walk_rows(w, row);
+      return;
+    }
+    // Large outputs split the walk's outermost axis over the threads.
+    const int64_t outer = w.shape[0], slab = total / outer;
+    c.ctx.parallel_for(
+        outer,
+        [&](int64_t i0, int64_t i1) {
+          cpu::Walk<3> sub = w;
+          sub.shape[0] = i1 - i0;
+          for (size_t k = 0; k < 3; ++k) sub.base[k] = i0 * w.strides[k][0];
+          cpu::walk_rows(sub, [&](int64_t zo, const std::array<int64_t, 3>& off, int64_t n) {
+            row(zo + i0 * slab, off, n);
+          });
+        },
+        total * 4);
   });
 }
 

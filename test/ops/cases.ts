@@ -281,6 +281,7 @@ add({ op: 'Where', variant: 'same shape float', opset: 16, inputs: [R('c', 'bool
 add({ op: 'Where', variant: '3-way broadcast [4,1]/[1,5]/[] ', opset: 16, inputs: [R('c', 'bool', [4, 1]), F('x', [1, 5]), F('y', [])], outputs: out('float32', 'z') });
 add({ op: 'Where', variant: 'cond broadcast over rank-changing [5] / [2,3,5] / [3,1]', opset: 16, inputs: [R('c', 'bool', [5]), F('x', [2, 3, 5]), F('y', [3, 1])], outputs: out('float32', 'z') });
 add({ op: 'Where', variant: 'masked fill with -inf constant (attention mask)', opset: 16, inputs: [R('c', 'bool', [2, 1, 6]), C('x', 'float32', [], [-Infinity]), F('y', [2, 6, 6])], outputs: out('float32', 'z') });
+add({ op: 'Where', variant: 'large masked fill (split over threads) [16,1,1,64]/[]/[16,4,64,64]', opset: 16, inputs: [R('c', 'bool', [16, 1, 1, 64]), C('x', 'float32', [], [-1e9]), F('y', [16, 4, 64, 64])], outputs: out('float32', 'z') });
 add({ op: 'Where', variant: 'int64', opset: 16, inputs: [R('c', 'bool', [3, 4]), R('x', 'int64', [3, 4], { range: [-100, 100] }), R('y', 'int64', [4], { range: [-100, 100] })], outputs: out('int64', 'z') });
 add({ op: 'Where', variant: 'int32', opset: 16, inputs: [R('c', 'bool', [3, 4]), R('x', 'int32', [3, 1], { range: [-100, 100] }), R('y', 'int32', [3, 4], { range: [-100, 100] })], outputs: out('int32', 'z') });
 // (no bool X/Y case: onnxruntime-node 1.30 has no Where kernel for bool values)
@@ -340,6 +341,8 @@ add({ op: 'MatMul', variant: 'weight [batch,10,32]×W[32,16]', opset: 13, inputs
 add({ op: 'MatMul', variant: 'larger 64×128×96', opset: 13, inputs: [F('a', [64, 128], { benchDims: [512, 512] }), F('b', [128, 96], { benchDims: [512, 512] })] });
 add({ op: 'MatMul', variant: 'size-1 dims M=1, N=1', opset: 13, inputs: [F('a', [3, 1, 8]), F('b', [3, 8, 1])] });
 add({ op: 'MatMul', variant: 'opset 11', opset: 11, inputs: [F('a', [2, 3]), F('b', [3, 2])] });
+add({ op: 'MatMul', variant: 'many small products, tails [2,5,7,9]×[2,5,9,11]', opset: 13, inputs: [F('a', [2, 5, 7, 9]), F('b', [2, 5, 9, 11])] });
+add({ op: 'MatMul', variant: 'many mid-size products over threads [6,24,32]×[6,32,40]', opset: 13, inputs: [F('a', [6, 24, 32]), F('b', [6, 32, 40])] });
 
 // ---- Conv ------------------------------------------------------------------------------------
 
@@ -350,6 +353,10 @@ add({ op: 'Conv', variant: '2-D strides [1,3], non-square kernel [2,4]', opset: 
 add({ op: 'Conv', variant: '2-D dilations 2 with pads 2', opset: 11, inputs: [F('x', [1, 3, 10, 10]), Wt('w', [2, 3, 3, 3]), Wt('b', [2])], attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] } });
 add({ op: 'Conv', variant: '2-D dilations [1,3] strides [2,1]', opset: 11, inputs: [F('x', [1, 2, 9, 12]), Wt('w', [2, 2, 3, 2])], attrs: { dilations: [1, 3], strides: [2, 1] } });
 add({ op: 'Conv', variant: '2-D groups 2', opset: 11, inputs: [F('x', [2, 4, 6, 6]), Wt('w', [6, 2, 3, 3]), Wt('b', [6])], attrs: { group: 2, pads: [1, 1, 1, 1] } });
+add({ op: 'Conv', variant: '1-D batch 6 groups 2 bias (images over threads)', opset: 11, inputs: [F('x', [6, 4, 20]), Wt('w', [6, 2, 5]), Wt('b', [6])], attrs: { group: 2, pads: [2, 2] } });
+add({ op: 'Conv', variant: '1-D wide output, bias, pads 3 (positions over threads)', opset: 11, inputs: [F('x', [1, 4, 600]), Wt('w', [8, 4, 7]), Wt('b', [8])], attrs: { pads: [3, 3] } });
+add({ op: 'Conv', variant: '1-D wide output strides 2 groups 2 (positions over threads)', opset: 11, inputs: [F('x', [1, 8, 1200]), Wt('w', [16, 4, 7])], attrs: { strides: [2], pads: [3, 3], group: 2 } });
+add({ op: 'Conv', variant: '1-D wide 1x1 batch 2 (positions over threads)', opset: 11, inputs: [F('x', [2, 32, 300]), Wt('w', [8, 32, 1]), Wt('b', [8])] });
 add({ op: 'Conv', variant: '2-D groups 3 with 2 output channels per group', opset: 11, inputs: [F('x', [1, 6, 5, 5]), Wt('w', [6, 2, 2, 2])], attrs: { group: 3 } });
 add({ op: 'Conv', variant: '2-D depthwise (group = C = M)', opset: 11, inputs: [F('x', [2, 8, 8, 8], { benchDims: [8, 8, 128, 128] }), Wt('w', [8, 1, 3, 3]), Wt('b', [8])], attrs: { group: 8, pads: [1, 1, 1, 1] } });
 add({ op: 'Conv', variant: '2-D depthwise multiplier 2 (M = 2C)', opset: 11, inputs: [F('x', [1, 3, 6, 6]), Wt('w', [6, 1, 3, 3])], attrs: { group: 3, strides: [2, 2], pads: [1, 1, 1, 1] } });
@@ -381,6 +388,9 @@ add({ op: 'ConvTranspose', variant: '2-D basic', opset: 11, inputs: [F('x', [1, 
 add({ op: 'ConvTranspose', variant: '2-D strides 2 pads 1 output_padding 1 bias', opset: 11, inputs: [F('x', [2, 3, 4, 4]), Wt('w', [3, 2, 3, 3]), Wt('b', [2])], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] } });
 add({ op: 'ConvTranspose', variant: '2-D strides [2,3] asymmetric pads', opset: 11, inputs: [F('x', [1, 2, 3, 4]), Wt('w', [2, 3, 3, 4])], attrs: { strides: [2, 3], pads: [0, 1, 1, 2] } });
 add({ op: 'ConvTranspose', variant: '2-D groups 2', opset: 11, inputs: [F('x', [1, 4, 5, 5]), Wt('w', [4, 2, 3, 3]), Wt('b', [4])], attrs: { group: 2, strides: [2, 2] } });
+add({ op: 'ConvTranspose', variant: '1-D batch 6 strides 2 bias (images over threads)', opset: 11, inputs: [F('x', [6, 4, 9]), Wt('w', [4, 3, 4]), Wt('b', [3])], attrs: { strides: [2] } });
+add({ op: 'ConvTranspose', variant: '1-D wide strides 4 bias, channels over threads', opset: 11, inputs: [F('x', [1, 16, 200]), Wt('w', [16, 7, 7]), Wt('b', [7])], attrs: { strides: [4], pads: [3, 3], output_padding: [1] } });
+add({ op: 'ConvTranspose', variant: '2-D groups 2 batch 2, channels over threads', opset: 11, inputs: [F('x', [2, 8, 24, 24]), Wt('w', [8, 5, 3, 3]), Wt('b', [10])], attrs: { group: 2, strides: [2, 2], pads: [1, 1, 1, 1] } });
 add({ op: 'ConvTranspose', variant: '2-D dilations 2', opset: 11, inputs: [F('x', [1, 2, 4, 4]), Wt('w', [2, 2, 3, 3])], attrs: { dilations: [2, 2] } });
 add({ op: 'ConvTranspose', variant: '2-D kernel 2 stride 2 (U-Net upsampling)', opset: 11, inputs: [batch(F('x', [2, 8, 6, 6], { benchDims: [8, 64, 32, 32] })), Wt('w', [8, 4, 2, 2], { benchDims: [64, 32, 2, 2] }), Wt('b', [4], { benchDims: [32] })], attrs: { strides: [2, 2] } });
 add({ op: 'ConvTranspose', variant: '2-D auto_pad SAME_UPPER strides 2', opset: 11, inputs: [F('x', [1, 2, 4, 4]), Wt('w', [2, 3, 3, 3])], attrs: { auto_pad: 'SAME_UPPER', strides: [2, 2] } });
@@ -466,6 +476,7 @@ for (const op of ['Softmax', 'LogSoftmax']) {
   add({ op, variant: 'opset 13 axis 0', opset: 13, inputs: [F('x', [4, 3, 2], { range: [-5, 5] })], attrs: { axis: 0 } });
   add({ op, variant: 'opset 13 axis -2', opset: 13, inputs: [F('x', [2, 3, 6, 4], { range: [-5, 5] })], attrs: { axis: -2 } });
   add({ op, variant: 'opset 13 rank 1', opset: 13, inputs: [F('x', [10], { range: [-5, 5] })] });
+  add({ op, variant: 'opset 13 many short rows (split over threads) [64,4,8,8]', opset: 13, inputs: [F('x', [64, 4, 8, 8], { range: [-5, 5] })] });
   add({ op, variant: 'opset 13 large logits (needs max subtraction)', opset: 13, inputs: [F('x', [3, 16], { range: [-200, 200] })], tol: 1e-5 /* exp of large differences: a few ulps in float32 expf */ });
   add({ op, variant: 'opset 13 -inf masked entries', opset: 13, inputs: [F('x', [2, 6], { range: [-3, 3] }), C('m', 'float32', [6], [0, -Infinity, 0, 0, -Infinity, 0])], nodes: [{ op: 'Add', inputs: ['x', 'm'], outputs: ['xm'] }, { op, inputs: ['xm'], outputs: ['y'] }] });
   add({ op, variant: 'opset 13 symbolic batch axis 1', opset: 13, inputs: [batch(F('x', [3, 4, 5], { range: [-5, 5] }))], attrs: { axis: 1 } });
@@ -572,6 +583,7 @@ add({ op: 'Transpose', variant: 'default perm (reverse) rank 3', opset: 13, inpu
 add({ op: 'Transpose', variant: 'rank 2', opset: 13, inputs: [F('x', [5, 7], { benchDims: [2048, 2048] })], attrs: { perm: [1, 0] } });
 add({ op: 'Transpose', variant: 'perm [0,2,1]', opset: 13, inputs: [F('x', [2, 3, 4], { benchDims: [64, 256, 256] })], attrs: { perm: [0, 2, 1] } });
 add({ op: 'Transpose', variant: 'NCHW → NHWC [0,2,3,1]', opset: 13, inputs: [F('x', [2, 3, 4, 5], { benchDims: [16, 64, 56, 56] })], attrs: { perm: [0, 2, 3, 1] } });
+add({ op: 'Transpose', variant: 'large (split over threads) [4,16,32,16] perm [0,2,3,1]', opset: 13, inputs: [F('x', [4, 16, 32, 16])], attrs: { perm: [0, 2, 3, 1] } });
 add({ op: 'Transpose', variant: 'heads [0,2,1,3] symbolic batch', opset: 13, inputs: [batch(F('x', [2, 5, 4, 6], { benchDims: [32, 128, 8, 64] }))], attrs: { perm: [0, 2, 1, 3] } });
 add({ op: 'Transpose', variant: 'size-1 dims [1,3,1,4] perm [3,2,1,0]', opset: 13, inputs: [F('x', [1, 3, 1, 4])], attrs: { perm: [3, 2, 1, 0] } });
 add({ op: 'Transpose', variant: 'identity perm', opset: 13, inputs: [F('x', [3, 4])], attrs: { perm: [0, 1] } });
