@@ -13,7 +13,7 @@ namespace srt {
 // lda/ldb/ldc are row strides in elements. beta == 0 overwrites C without reading it (NaN in the
 // old contents does not leak); alpha == 0 or K == 0 never reads A or B (BLAS convention).
 // Uses no ExecContext scratch memory (callers may hold theirs across the call); splits the work
-// over row blocks with ctx.parallel_for.
+// over rectangles of C with ctx.parallel_for.
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx);
 
