@@ -56,10 +56,6 @@ int64_t conv_chunk(bool direct, int64_t P, int64_t Kc) {
   return direct ? P : std::max<int64_t>(1, std::min(P, kColFloats / std::max<int64_t>(Kc, 1)));
 }
 
-// What prepare_conv makes: W_g (M/g x C/g*kH*kW) packed as sgemm's op(A), per group.
-struct PackedWeights {
-  std::vector<std::shared_ptr<const SgemmPacked>> groups;
-};
 
 std::shared_ptr<const void> prepare_conv(const PrepareCall& p) {
   if (p.in.size() < 2 || p.out.size() != 1 || !p.in[1].data) return nullptr;
@@ -84,12 +80,7 @@ std::shared_ptr<const void> prepare_conv(const PrepareCall& p) {
                                      Y.dims[r - 1]);
   if (!sgemm_packs(false, false, Mg, conv_chunk(direct, P, Kc), Kc)) return nullptr;
   const float* w = Wt.ptr<const float>();
-  return p.shared(1, "conv-a:" + std::to_string(group), [&] {
-    auto packed = std::make_shared<PackedWeights>();
-    for (int64_t gi = 0; gi < group; ++gi)
-      packed->groups.push_back(sgemm_pack_a(false, Mg, Kc, 1.f, w + gi * Mg * Kc, Kc));
-    return std::shared_ptr<const void>(std::move(packed));
-  });
+  return cpu::pack_group_weights(p, "conv-a", group, false, Mg, Kc, w);
 }
 
 void run_conv(const KernelCall& call) {
@@ -113,8 +104,7 @@ void run_conv(const KernelCall& call) {
   const bool direct = conv_is_direct(g.kh, g.kw, g, H, W, oH, oW);
   const Activation act = activation_of(call.attrs);
   const int64_t pc = conv_chunk(direct, P, Kc);
-  const auto* packed = static_cast<const PackedWeights*>(call.prepared);
-  if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
+  const cpu::PackedWeights* packed = cpu::packed_weights(call, group);
   // One image (all its groups) into y, with `col` as the column buffer and ctx for sgemm.
   auto image = [&](int64_t n, float* col, ExecContext& ctx) {
     for (int64_t gi = 0; gi < group; ++gi) {

@@ -4,11 +4,13 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/kernel.h"
 #include "cpu/activation.h"
+#include "cpu/gemm.h"
 #include "cpu/kernel_util.h"
 
 namespace srt {
@@ -128,6 +130,28 @@ inline ConvCall conv_call(const KernelCall& call) {
                           : Window{1, kw, 1, st[0], 1, dl[0], 0, pd[0]};
   return ConvCall{X, Wt, call.in.size() > 2 ? call.in[2] : nullptr, Y,
                   X.dims[0], X.dims[1], sp(X, 0), sp(X, 1), sp(Y, 0), sp(Y, 1), call.attrs.i("group", 1), g};
+}
+
+// What the prepare hooks of Conv and ConvTranspose make: each group's weight matrix (rows x cols,
+// transposed for ConvTranspose) packed once as sgemm's op(A), shared by the plans of every shape.
+struct PackedWeights {
+  std::vector<std::shared_ptr<const SgemmPacked>> groups;
+};
+
+inline std::shared_ptr<const void> pack_group_weights(const PrepareCall& p, const std::string& key, int64_t group,
+                                                      bool trans, int64_t rows, int64_t cols, const float* w) {
+  return p.shared(1, key + ":" + std::to_string(group), [&] {
+    auto packed = std::make_shared<PackedWeights>();
+    for (int64_t gi = 0; gi < group; ++gi)
+      packed->groups.push_back(sgemm_pack_a(trans, rows, cols, 1.f, w + gi * rows * cols, trans ? rows : cols));
+    return std::shared_ptr<const void>(std::move(packed));
+  });
+}
+
+// The run's packed weights, or nullptr when there are none for this group count.
+inline const PackedWeights* packed_weights(const KernelCall& call, int64_t group) {
+  const auto* packed = static_cast<const PackedWeights*>(call.prepared);
+  return packed && packed->groups.size() == static_cast<size_t>(group) ? packed : nullptr;
 }
 
 }  // namespace cpu

@@ -49,10 +49,6 @@ int64_t col_chunk(int64_t Pin, int64_t Kc) {
   return std::max<int64_t>(1, std::min(Pin, kColFloats / std::max<int64_t>(Kc, 1)));
 }
 
-// What prepare_conv_transpose makes: W_g^T (M/g*kH*kW x C/g) packed as sgemm's op(A), per group.
-struct PackedWeights {
-  std::vector<std::shared_ptr<const SgemmPacked>> groups;
-};
 
 std::shared_ptr<const void> prepare_conv_transpose(const PrepareCall& p) {
   if (p.in.size() < 2 || p.out.size() != 1 || !p.in[1].data) return nullptr;
@@ -70,12 +66,7 @@ std::shared_ptr<const void> prepare_conv_transpose(const PrepareCall& p) {
   }
   if (Pin == 0 || !sgemm_packs(true, false, Kc, col_chunk(Pin, Kc), Cg)) return nullptr;
   const float* w = Wt.ptr<const float>();
-  return p.shared(1, "conv-transpose-a:" + std::to_string(group), [&] {
-    auto packed = std::make_shared<PackedWeights>();
-    for (int64_t gi = 0; gi < group; ++gi)
-      packed->groups.push_back(sgemm_pack_a(true, Kc, Cg, 1.f, w + gi * Cg * Kc, Kc));
-    return std::shared_ptr<const void>(std::move(packed));
-  });
+  return cpu::pack_group_weights(p, "conv-transpose-a", group, true, Kc, Cg, w);
 }
 
 void run_conv_transpose(const KernelCall& call) {
@@ -100,8 +91,7 @@ void run_conv_transpose(const KernelCall& call) {
 
   const int64_t qc = col_chunk(Pin, Kc);
   const Activation act = activation_of(call.attrs);
-  const auto* packed = static_cast<const PackedWeights*>(call.prepared);
-  if (packed && packed->groups.size() != static_cast<size_t>(group)) packed = nullptr;
+  const cpu::PackedWeights* packed = cpu::packed_weights(call, group);
   const size_t col_floats = Pin > 0 && Kc > 0 ? static_cast<size_t>(Kc * qc) : 0;
   // One image (all its groups) into y, with `col` as the column buffer and ctx for sgemm.
   auto image = [&](int64_t n, float* col, ExecContext& ctx) {
