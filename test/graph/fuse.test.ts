@@ -430,6 +430,17 @@ describe('activation', () => {
     if (act === 'LeakyRelu') expect(fused.nodes[0]!.attrs.activation_alpha).toBeCloseTo(0.2, 6);
   });
 
+  it('fuses on products large enough for the blocked GEMM (bias and activation in its per-tile epilogue)', async () => {
+    for (const act of ['Relu', 'Tanh']) {
+      const c = gemmAct(act);
+      c.spec.inputs = [inp('x', ['n', 256])];
+      c.spec.initializers = { w: f32([520, 256], 1, [-0.2, 0.2]), b: f32([520], 2) };
+      c.feeds = { x: f32([300, 256], 3) };
+      const fused = await check(c);
+      expect(fused.nodes[0]!.attrs.activation).toBe(act);
+    }
+  });
+
   it('fuses Conv → Relu, depthwise Conv → Sigmoid and ConvTranspose → Tanh', async () => {
     for (const [o, act] of [
       [{ op: 'Conv', spatial: [9, 7], cin: 4, cout: 6, k: 3, bias: true }, 'Relu'],
