@@ -16,8 +16,6 @@
 // same bit for bit.
 #include "cpu/gemm.h"
 
-#include "cpu/vec_math.h"
-
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
@@ -93,45 +91,6 @@ void scale_c(int64_t m, int64_t n, float beta, float* C, int64_t ldc) {
     else
       for (int64_t j = 0; j < n; ++j) c[j] *= beta;
   }
-}
-
-// C[i][j] = act(C[i][j] + row_bias[i] + col_bias[j]) over rows i0 .. i0 + m, columns j0 .. j0 + n.
-void apply_epilogue(const SgemmEpilogue& ep, float* C, int64_t ldc, int64_t i0, int64_t j0, int64_t m, int64_t n) {
-  for (int64_t i = 0; i < m; ++i) {
-    float* c = C + (i0 + i) * ldc + j0;
-    if (ep.row_bias) {
-      const float r = ep.row_bias[i0 + i];
-      for (int64_t j = 0; j < n; ++j) c[j] += r;
-    }
-    if (ep.col_bias) {
-      const float* b = ep.col_bias + j0;
-      for (int64_t j = 0; j < n; ++j) c[j] += b[j];
-    }
-    switch (ep.act.kind) {
-      case Activation::None: break;
-      case Activation::Relu:
-        for (int64_t j = 0; j < n; ++j) c[j] = c[j] < 0 ? 0.0f : c[j];
-        break;
-      case Activation::LeakyRelu:
-        for (int64_t j = 0; j < n; ++j) c[j] = c[j] >= 0 ? c[j] : ep.act.alpha * c[j];
-        break;
-      case Activation::Tanh: vm::vtanh(c, c, n); break;
-      case Activation::Sigmoid: vm::vsigmoid(c, c, n); break;
-    }
-  }
-}
-
-// The epilogue over all of C, in row blocks over the threads (paths without a per-tile epilogue).
-void epilogue_all(const SgemmEpilogue* ep, float* C, int64_t ldc, int64_t M, int64_t N, ExecContext& ctx) {
-  if (!ep || (!ep->row_bias && !ep->col_bias && ep->act.kind == Activation::None)) return;
-  const int64_t rows = std::max<int64_t>(1, 16384 / std::max<int64_t>(N, 1));
-  ctx.parallel_for(
-      (M + rows - 1) / rows,
-      [&](int64_t b0, int64_t b1) {
-        const int64_t i0 = b0 * rows, i1 = std::min(M, b1 * rows);
-        apply_epilogue(*ep, C, ldc, i0, 0, i1 - i0, N);
-      },
-      M * N * (ep->act.kind == Activation::Tanh || ep->act.kind == Activation::Sigmoid ? 8 : 1));
 }
 
 // Packs op(A)[ic .. ic+mc, pc .. pc+kc) as ceil(mc / MR) micro-panels, each kc x MR (k-major),
@@ -610,7 +569,7 @@ TileGrid choose_grid(int64_t tasks, int64_t mp, int64_t np, int64_t MR, int64_t 
 template <class P>
 void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-                 const float* pa, const float* pb, TileGrid grid, const SgemmEpilogue* ep) {
+                 const float* pa, const float* pb, TileGrid grid) {
   const int64_t mp = (M + P::MR - 1) / P::MR, np = (N + P::NR - 1) / P::NR;
   auto body = [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
@@ -662,7 +621,6 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
               for (int64_t ir = 0; ir < mc; ir += P::MR) {
                 const int64_t mr = std::min(P::MR, mc - ir);
                 P::kernel(kc, ap + ir * kc, b, C + (ic + ir) * ldc + jr, ldc, mr, nr, beta_k);
-                if (ep && pc + kc >= K) apply_epilogue(*ep, C, ldc, ic + ir, jr, mr, nr);  // the tile is done
               }
             }
           }
@@ -771,16 +729,14 @@ void sgemm_blocked(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, 
 template <class P>
 void sgemm_simd(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                 int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-                const float* pa, const float* pb, const SgemmEpilogue* ep) {
+                const float* pa, const float* pb) {
   const int64_t tasks = M * N * K >= kThreadedWork ? ctx.threads() : 1;
   const TileGrid grid = choose_grid(tasks, (M + P::MR - 1) / P::MR, (N + P::NR - 1) / P::NR, P::MR, P::NR, K,
                                     pa != nullptr, pb != nullptr);
-  if (grid.gm * grid.gn == tasks && (pb || grid.gm == 1)) {
-    sgemm_tiles<P>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, grid, ep);
-  } else {
+  if (grid.gm * grid.gn == tasks && (pb || grid.gm == 1))
+    sgemm_tiles<P>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, grid);
+  else
     sgemm_blocked<P>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
-    epilogue_all(ep, C, ldc, M, N, ctx);
-  }
 }
 #endif  // x86-64 AVX2 path
 // ---------------------------------------------------------------------------------------------
@@ -1095,11 +1051,10 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
 
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-           const SgemmPacked* packed_a, const SgemmPacked* packed_b, const SgemmEpilogue* ep) {
+           const SgemmPacked* packed_a, const SgemmPacked* packed_b) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0 || alpha == 0.f) {
     scale_c(M, N, beta, C, ldc);
-    epilogue_all(ep, C, ldc, M, N, ctx);
     return;
   }
   // The small operand's rows, and how the large one is laid out for the skinny path.
@@ -1125,7 +1080,6 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
         for (int64_t k = 0; k < K; ++k) g[j * K + k] = alpha * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
       skinny(N, M, K, g, A, lda, x_k_major, beta, C, 1, ldc, ctx);
     }
-    epilogue_all(ep, C, ldc, M, N, ctx);
     return;
   }
   // Operands packed ahead of time, where they are what this product needs.
@@ -1140,12 +1094,11 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
           : nullptr;
 #if defined(SRT_HAVE_AVX2_PATH)
   if (kind == Kind::kAvx2) {
-    sgemm_simd<Avx2Path>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, ep);
+    sgemm_simd<Avx2Path>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
     return;
   }
 #endif
   sgemm_packed(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
-  epilogue_all(ep, C, ldc, M, N, ctx);
 }
 
 }  // namespace srt

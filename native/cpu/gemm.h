@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "core/kernel.h"
-#include "cpu/activation.h"
 
 namespace srt {
 
@@ -32,17 +31,8 @@ bool sgemm_packs(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K);
 // sgemm with operands packed ahead of time (either may be nullptr). A packed operand is used where
 // it matches this product (its dims, and alpha for op(A)) and ignored otherwise; A and B must still
 // be given (the skinny path streams them). The result is the same, bit for bit, as without them.
-//
-// ep, when given, finishes each element of C after the product: C[i][j] = act(C[i][j] + row_bias[i]
-// + col_bias[j]) (absent parts skipped), on each tile of C while it is in cache where the blocked
-// drivers run, else in one pass at the end; the arithmetic is the same either way.
-struct SgemmEpilogue {
-  const float* row_bias = nullptr;
-  const float* col_bias = nullptr;
-  Activation act;
-};
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-           const SgemmPacked* packed_a, const SgemmPacked* packed_b, const SgemmEpilogue* ep = nullptr);
+           const SgemmPacked* packed_a, const SgemmPacked* packed_b);
 
 }  // namespace srt

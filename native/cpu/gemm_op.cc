@@ -61,10 +61,6 @@ void run_gemm(const KernelCall& call) {
                                      std::to_string(Kb) + "x" + std::to_string(N) + ", output dims do not match");
   float* y = Y.ptr<float>();
 
-  // act and a bias along one axis (C of shape [N], [1, N] or [M, 1] with beta 1, PyTorch's Linear)
-  // are applied by sgemm's epilogue on each tile of Y while it is in cache.
-  SgemmEpilogue ep;
-  ep.act = activation_of(call.attrs);
   // C broadcast to (M, N): right-aligned, a dim of 1 repeats (stride 0).
   const bool use_c = C != nullptr && beta != 0.f;
   if (use_c) {
@@ -74,25 +70,19 @@ void run_gemm(const KernelCall& call) {
     if ((cm != 1 && cm != M) || (cn != 1 && cn != N))
       throw Error(kErrInvalidPlan, "Gemm: C does not broadcast to (" + std::to_string(M) + ", " + std::to_string(N) + ")");
     const float* c = C->ptr<const float>();
-    if (beta == 1.f && cm == 1 && cn == N) {
-      ep.col_bias = c;
-    } else if (beta == 1.f && cn == 1 && cm == M) {
-      ep.row_bias = c;
-    } else {
-      const int64_t row_stride = cm == 1 ? 0 : cn;
-      for (int64_t i = 0; i < M; ++i) {
-        float* yr = y + i * N;
-        const float* cr = c + i * row_stride;
-        if (cn == 1)
-          std::fill(yr, yr + N, cr[0]);
-        else
-          std::copy(cr, cr + N, yr);
-      }
+    const int64_t row_stride = cm == 1 ? 0 : cn;
+    for (int64_t i = 0; i < M; ++i) {
+      float* yr = y + i * N;
+      const float* cr = c + i * row_stride;
+      if (cn == 1)
+        std::fill(yr, yr + N, cr[0]);
+      else
+        std::copy(cr, cr + N, yr);
     }
   }
-  const bool c_in_y = use_c && !ep.col_bias && !ep.row_bias;
   sgemm(trans_a, trans_b, M, N, K, alpha, A.ptr<const float>(), A.dims[1], B.ptr<const float>(), B.dims[1],
-        c_in_y ? beta : 0.f, y, N, call.ctx, nullptr, static_cast<const SgemmPacked*>(call.prepared), &ep);
+        use_c ? beta : 0.f, y, N, call.ctx, nullptr, static_cast<const SgemmPacked*>(call.prepared));
+  apply_activation(activation_of(call.attrs), y, M * N, call.ctx);
 }
 
 }  // namespace
