@@ -22,9 +22,12 @@ void run_concat(const KernelCall& c) {
   Tensor& Y = cpu::output(c, 0, "Concat");
   const cpu::AxisBlocks b = cpu::axis_blocks("Concat", Y, c.in, c.attrs.i("axis", 0), "input", "output");
   if (Y.numel() == 0) return;
-  for (size_t i = 0; i < c.in.size(); ++i)
-    if (b.block[i] != 0)
-      cpu::copy_rows(static_cast<uint8_t*>(Y.data) + b.offset[i], b.row, c.in[i]->data, b.block[i], b.block[i], b.outer);
+  size_t offset = 0;
+  for (const Tensor* part : c.in) {
+    const size_t block = b.block(*part);
+    if (block != 0) cpu::copy_rows(static_cast<uint8_t*>(Y.data) + offset, b.row, part->data, block, block, b.outer);
+    offset += block;
+  }
 }
 
 }  // namespace

@@ -147,12 +147,14 @@ inline void copy_rows(void* dst, size_t dst_stride, const void* src, size_t src_
 
 // Concat and Split: `whole` (Concat's output, Split's input) holds its `parts` (Concat's inputs,
 // Split's outputs) side by side along `axis`. Seen as [outer, row], part i is the byte range
-// [offset[i], offset[i] + block[i]) of every row of whole.
+// [offset, offset + block(part i)) of every row of whole, offset being the sum of the blocks of
+// the parts before it (callers keep that running sum: nothing is allocated per run).
 struct AxisBlocks {
-  int64_t outer = 1;           // product of the dims before the axis
-  size_t row = 0;              // bytes of one row of whole (the axis and the dims after it)
-  std::vector<size_t> offset;  // per part: byte offset of its block within a row
-  std::vector<size_t> block;   // per part: bytes of its block
+  int64_t outer = 1;  // product of the dims before the axis
+  size_t row = 0;     // bytes of one row of whole (the axis and the dims after it)
+  size_t step = 0;    // bytes of one index along the axis (the dims after it)
+  int64_t axis = 0;
+  size_t block(const Tensor& part) const { return static_cast<size_t>(part.dims[axis]) * step; }
 };
 
 // Checks the plan's tensors (an axis of whole; every part present, of whole's type and rank, with
@@ -176,14 +178,14 @@ AxisBlocks axis_blocks(const char* op, const Tensor& whole, const std::vector<Te
     if (!ok)
       fail_plan(std::string(op) + ": " + part + " " + std::to_string(i) + " dims " + dims_str(P.dims) +
                 " do not fit the " + whole_name + " dims " + dims_str(whole.dims) + " on axis " + std::to_string(axis));
-    b.offset.push_back(static_cast<size_t>(total * inner) * esize);
-    b.block.push_back(static_cast<size_t>(P.dims[axis] * inner) * esize);
     total += P.dims[axis];
   }
   if (total != whole.dims[axis])
     fail_plan(std::string(op) + ": the " + part + "s add up to " + std::to_string(total) + " on axis " +
               std::to_string(axis) + ", the " + whole_name + " has " + std::to_string(whole.dims[axis]));
   b.row = static_cast<size_t>(whole.dims[axis] * inner) * esize;
+  b.step = static_cast<size_t>(inner) * esize;
+  b.axis = axis;
   return b;
 }
 

@@ -20,9 +20,12 @@ void run_split(const KernelCall& c) {
   const Tensor& X = cpu::input(c, 0, "Split");
   const cpu::AxisBlocks b = cpu::axis_blocks("Split", X, c.out, c.attrs.i("axis", 0), "output", "input");
   if (X.numel() == 0) return;
-  for (size_t i = 0; i < c.out.size(); ++i)
-    if (b.block[i] != 0)
-      cpu::copy_rows(c.out[i]->data, b.block[i], static_cast<const uint8_t*>(X.data) + b.offset[i], b.row, b.block[i], b.outer);
+  size_t offset = 0;
+  for (Tensor* part : c.out) {
+    const size_t block = b.block(*part);
+    if (block != 0) cpu::copy_rows(part->data, block, static_cast<const uint8_t*>(X.data) + offset, b.row, block, b.outer);
+    offset += block;
+  }
 }
 
 }  // namespace

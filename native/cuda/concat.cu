@@ -52,22 +52,27 @@ void run_concat(const KernelCall& c) {
   if (Y.numel() == 0) return;
   // The widest unit every input's block and offset, the row and every address allow.
   size_t unit = cuda::widest_unit({b.row, cuda::address_of(Y.data)});
-  for (size_t i = 0; i < c.in.size(); ++i)
-    if (b.block[i] != 0) unit = cuda::widest_unit({b.block[i], b.offset[i], cuda::address_of(c.in[i]->data)}, unit);
+  for (size_t i = 0, offset = 0; i < c.in.size(); ++i) {
+    const size_t block = b.block(*c.in[i]);
+    if (block != 0) unit = cuda::widest_unit({block, offset, cuda::address_of(c.in[i]->data)}, unit);
+    offset += block;
+  }
   const int64_t row = static_cast<int64_t>(b.row / unit);
   cuda::dispatch_unit(unit, [&](auto tag) {
     using T = decltype(tag);
     // Launches over batches of non-empty inputs.
-    size_t next = 0;
+    size_t next = 0, offset = 0;  // offset: bytes of the parts before `next` within a row
     while (next < c.in.size()) {
       ConcatParts<T> p{};
       int count = 0;
       int64_t largest = 0;  // units of the largest input of the batch
       for (; next < c.in.size() && count < kPartsPerLaunch; ++next) {
-        if (b.block[next] == 0) continue;
+        const size_t block = b.block(*c.in[next]);
+        offset += block;
+        if (block == 0) continue;
         p.src[count] = static_cast<const T*>(c.in[next]->data);
-        p.block[count] = static_cast<int64_t>(b.block[next] / unit);
-        p.offset[count] = static_cast<int64_t>(b.offset[next] / unit);
+        p.block[count] = static_cast<int64_t>(block / unit);
+        p.offset[count] = static_cast<int64_t>((offset - block) / unit);
         if (b.outer * p.block[count] > largest) largest = b.outer * p.block[count];
         ++count;
       }

@@ -49,22 +49,27 @@ void run_split(const KernelCall& c) {
   if (X.numel() == 0) return;
   // The widest unit every output's block and offset, the row and every address allow.
   size_t unit = cuda::widest_unit({b.row, cuda::address_of(X.data)});
-  for (size_t i = 0; i < c.out.size(); ++i)
-    if (b.block[i] != 0) unit = cuda::widest_unit({b.block[i], b.offset[i], cuda::address_of(c.out[i]->data)}, unit);
+  for (size_t i = 0, offset = 0; i < c.out.size(); ++i) {
+    const size_t block = b.block(*c.out[i]);
+    if (block != 0) unit = cuda::widest_unit({block, offset, cuda::address_of(c.out[i]->data)}, unit);
+    offset += block;
+  }
   const int64_t row = static_cast<int64_t>(b.row / unit);
   cuda::dispatch_unit(unit, [&](auto tag) {
     using T = decltype(tag);
     // Launches over batches of non-empty outputs.
-    size_t next = 0;
+    size_t next = 0, offset = 0;  // offset: bytes of the parts before `next` within a row
     while (next < c.out.size()) {
       SplitParts<T> p{};
       int count = 0;
       int64_t largest = 0;  // units of the largest output of the batch
       for (; next < c.out.size() && count < kPartsPerLaunch; ++next) {
-        if (b.block[next] == 0) continue;
+        const size_t block = b.block(*c.out[next]);
+        offset += block;
+        if (block == 0) continue;
         p.dst[count] = static_cast<T*>(c.out[next]->data);
-        p.block[count] = static_cast<int64_t>(b.block[next] / unit);
-        p.offset[count] = static_cast<int64_t>(b.offset[next] / unit);
+        p.block[count] = static_cast<int64_t>(block / unit);
+        p.offset[count] = static_cast<int64_t>((offset - block) / unit);
         if (b.outer * p.block[count] > largest) largest = b.outer * p.block[count];
         ++count;
       }
