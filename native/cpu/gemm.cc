@@ -191,6 +191,7 @@ SRT_NOINLINE void micro_kernel(int64_t kc, const float* __restrict a, const floa
 // Waking the pool's threads costs microseconds: products smaller than this many multiply-adds
 // (batch-1 MLP layers, small convolutions) stay on the calling thread.
 constexpr int64_t kThreadedWork = int64_t(1) << 22;
+constexpr int64_t kSkinnyStream = int64_t(1) << 18;  // floats of the skinny path's large operand
 
 inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
 
@@ -867,7 +868,9 @@ SRT_AVX2 SRT_NOINLINE void skinny_chunk_avx2(int64_t R, int64_t sb, int64_t K, c
 void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int64_t ldx, bool x_k_major,
             float beta, float* C, int64_t c_rs, int64_t c_ss, ExecContext& ctx) {
   const int64_t tasks = (S + kSB - 1) / kSB;
-  const bool threaded = R * S * K >= kThreadedWork;
+  // Also threaded when the large operand alone is big (≥ 1 MiB): a few rows times a weight matrix
+  // is bound by reading it, and two cores read it faster than one.
+  const bool threaded = R * S * K >= kThreadedWork || S * K >= kSkinnyStream;
 #if defined(SRT_HAVE_AVX2_PATH)
   const bool use_avx2 = cpu_has_avx2_fma();
 #endif
