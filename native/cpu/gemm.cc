@@ -55,10 +55,13 @@ static_assert(kMC % kMR == 0 && kNC % kNR == 0, "blocks must hold whole micro-pa
 
 #if defined(__GNUC__)
 #define SRT_NOINLINE __attribute__((noinline))
+#define SRT_ALWAYS_INLINE __attribute__((always_inline))
 #elif defined(_MSC_VER)
 #define SRT_NOINLINE __declspec(noinline)
+#define SRT_ALWAYS_INLINE __forceinline
 #else
 #define SRT_NOINLINE
+#define SRT_ALWAYS_INLINE
 #endif
 
 // a * b + c; compilers contract it to one FMA where the target has one (GCC does by default in
@@ -94,29 +97,42 @@ void scale_c(int64_t m, int64_t n, float beta, float* C, int64_t ldc) {
 }
 
 // Packs op(A)[ic .. ic+mc, pc .. pc+kc) as ceil(mc / MR) micro-panels, each kc x MR (k-major),
-// scaled by alpha and zero-padded to MR rows.
-void pack_a(bool trans_a, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc, int64_t kc, float alpha,
-            float* __restrict out) {
-  for (int64_t ir = 0; ir < mc; ir += kMR) {
-    const int64_t mr = std::min(kMR, mc - ir);
+// scaled by alpha and zero-padded to MR rows. Shared by both paths: always inlined, so the AVX2
+// path's wrapper (pack_a6) compiles it for its target.
+template <int MR>
+SRT_ALWAYS_INLINE inline void pack_a_mr(bool trans_a, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc,
+                                         int64_t kc, float alpha, float* __restrict out) {
+  for (int64_t ir = 0; ir < mc; ir += MR) {
+    const int64_t mr = std::min<int64_t>(MR, mc - ir);
     float* __restrict p = out + ir * kc;
     if (!trans_a) {
-      // op(A)[i][k] = A[i * lda + k]: read each row contiguously, write with stride MR.
+      if (mr == MR) {
+        const float* a = A + (ic + ir) * lda + pc;
+        for (int64_t k = 0; k < kc; ++k) {
+#pragma GCC unroll 16
+          for (int i = 0; i < MR; ++i) p[k * MR + i] = alpha * a[i * lda + k];
+        }
+        continue;
+      }
       for (int64_t i = 0; i < mr; ++i) {
         const float* a = A + (ic + ir + i) * lda + pc;
-        for (int64_t k = 0; k < kc; ++k) p[k * kMR + i] = alpha * a[k];
+        for (int64_t k = 0; k < kc; ++k) p[k * MR + i] = alpha * a[k];
       }
     } else {
-      // op(A)[i][k] = A[k * lda + i]: MR contiguous values per k.
       for (int64_t k = 0; k < kc; ++k) {
         const float* a = A + (pc + k) * lda + ic + ir;
-        for (int64_t i = 0; i < mr; ++i) p[k * kMR + i] = alpha * a[i];
+        for (int64_t i = 0; i < mr; ++i) p[k * MR + i] = alpha * a[i];
       }
     }
-    if (mr < kMR)
+    if (mr < MR)
       for (int64_t k = 0; k < kc; ++k)
-        for (int64_t i = mr; i < kMR; ++i) p[k * kMR + i] = 0.f;
+        for (int64_t i = mr; i < MR; ++i) p[k * MR + i] = 0.f;
   }
+}
+
+void pack_a(bool trans_a, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc, int64_t kc, float alpha,
+            float* __restrict out) {
+  pack_a_mr<kMR>(trans_a, A, lda, ic, pc, mc, kc, alpha, out);
 }
 
 // Packs op(B)[pc .. pc+kc, jc .. jc+nc) as ceil(nc / NR) micro-panels, each kc x NR (k-major),
@@ -280,37 +296,9 @@ bool cpu_has_avx2_fma() {
   return has;
 }
 
-// op(A)[ic .. ic+mc, pc .. pc+kc) as ceil(mc / MR) micro-panels, each kc x MR (k-major), scaled by
-// alpha and zero-padded to MR rows.
-template <int MR>
-SRT_AVX2 void pack_a_mr(bool trans_a, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc, int64_t kc,
-                        float alpha, float* __restrict out) {
-  for (int64_t ir = 0; ir < mc; ir += MR) {
-    const int64_t mr = std::min<int64_t>(MR, mc - ir);
-    float* __restrict p = out + ir * kc;
-    if (!trans_a) {
-      if (mr == MR) {
-        const float* a = A + (ic + ir) * lda + pc;
-        for (int64_t k = 0; k < kc; ++k) {
-#pragma GCC unroll 16
-          for (int i = 0; i < MR; ++i) p[k * MR + i] = alpha * a[i * lda + k];
-        }
-        continue;
-      }
-      for (int64_t i = 0; i < mr; ++i) {
-        const float* a = A + (ic + ir + i) * lda + pc;
-        for (int64_t k = 0; k < kc; ++k) p[k * MR + i] = alpha * a[k];
-      }
-    } else {
-      for (int64_t k = 0; k < kc; ++k) {
-        const float* a = A + (pc + k) * lda + ic + ir;
-        for (int64_t i = 0; i < mr; ++i) p[k * MR + i] = alpha * a[i];
-      }
-    }
-    if (mr < MR)
-      for (int64_t k = 0; k < kc; ++k)
-        for (int64_t i = mr; i < MR; ++i) p[k * MR + i] = 0.f;
-  }
+SRT_AVX2 void pack_a6(bool trans_a, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc, int64_t kc,
+                     float alpha, float* __restrict out) {
+  pack_a_mr<6>(trans_a, A, lda, ic, pc, mc, kc, alpha, out);
 }
 
 // 8 x 8 transpose: rows src[r * lds + 0..8) -> dst[c * ldd + r].
@@ -523,7 +511,7 @@ struct Avx2Path {
   static constexpr int64_t NChunk = 256; // columns of C per task at most, multiple of 4 * NR
   static void pack_a(bool t, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc, int64_t kc, float alpha,
                      float* out) {
-    pack_a_mr<6>(t, A, lda, ic, pc, mc, kc, alpha, out);
+    pack_a6(t, A, lda, ic, pc, mc, kc, alpha, out);
   }
   static void pack_b(bool t, const float* B, int64_t ldb, int64_t pc, int64_t jc, int64_t kc, int64_t nc, int64_t p0,
                      int64_t p1, float* out) {
