@@ -47,24 +47,8 @@ void binary_loop(const char* name, const Tensor& A, const Tensor& B, Tensor& Y, 
     cpu::walk_rows(w, row);
     return;
   }
-  // Split the outermost axis (or, for a single row, the row itself) over the threads.
-  if (w.shape.size() < 2) {
-    ctx->parallel_for(
-        total, [&](int64_t i0, int64_t i1) { row(i0, {i0 * sa, i0 * sb}, i1 - i0); }, total);
-    return;
-  }
-  const int64_t slab = total / w.shape[0];
-  ctx->parallel_for(
-      w.shape[0],
-      [&](int64_t i0, int64_t i1) {
-        cpu::Walk<2> sub = w;
-        sub.shape[0] = i1 - i0;
-        for (size_t k = 0; k < 2; ++k) sub.base[k] = i0 * w.strides[k][0];
-        cpu::walk_rows(sub, [&](int64_t yo, const std::array<int64_t, 2>& off, int64_t n) {
-          row(yo + i0 * slab, off, n);
-        });
-      },
-      total);
+  // Large outputs: split over the threads.
+  cpu::walk_rows_parallel(w, *ctx, total, row);
 }
 
 // ---- arithmetic --------------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 //   Walk<2> w = broadcast_walk<2>("Add", Y.dims, {&A.dims, &B.dims});
 //   walk_rows(w, [&](int64_t y_off, const std::array<int64_t, 2>& off, int64_t n) { ... });
 //
+// walk_rows_parallel() does the same over the engine's threads, for large walks.
+//
 // The inner strides are w.strides[k].back() (0 or 1 for broadcasting). copy_walk() moves a whole
 // one-operand walk (Slice, Transpose, Expand). Walks keep their dims and strides inline (WalkDims)
 // up to rank 8, so that building and walking them allocates nothing.
@@ -154,6 +156,36 @@ void walk_rows(const Walk<K>& w, Row&& row) {
       idx[d] = 0;
     }
   }
+}
+
+// walk_rows split over the engine's threads: the outermost axis in chunks (a walk of one axis: the
+// row itself), each chunk a sub-walk whose rows keep their dense offsets; `work` estimates the whole
+// walk's cost for ExecContext::parallel_for. `row` must be thread-safe.
+template <size_t K, class Row>
+void walk_rows_parallel(const Walk<K>& w, ExecContext& ctx, int64_t work, Row&& row) {
+  int64_t total = 1;
+  for (int64_t d : w.shape) total *= d;
+  if (w.shape.size() < 2) {
+    ctx.parallel_for(
+        total,
+        [&](int64_t i0, int64_t i1) {
+          std::array<int64_t, K> off;
+          for (size_t k = 0; k < K; ++k) off[k] = w.base[k] + i0 * w.strides[k][0];
+          row(i0, static_cast<const std::array<int64_t, K>&>(off), i1 - i0);
+        },
+        work);
+    return;
+  }
+  const int64_t slab = total / w.shape[0];
+  ctx.parallel_for(
+      w.shape[0],
+      [&](int64_t i0, int64_t i1) {
+        Walk<K> sub = w;
+        sub.shape[0] = i1 - i0;
+        for (size_t k = 0; k < K; ++k) sub.base[k] = w.base[k] + i0 * w.strides[k][0];
+        walk_rows(sub, [&](int64_t o, const std::array<int64_t, K>& off, int64_t n) { row(o + i0 * slab, off, n); });
+      },
+      work);
 }
 
 // Numpy broadcasting of K inputs to `out` (the plan's output dims): right-aligned, every input

@@ -74,18 +74,7 @@ void run_where(const KernelCall& c) {
       return;
     }
     // Large outputs split the walk's outermost axis over the threads.
-    const int64_t outer = w.shape[0], slab = total / outer;
-    c.ctx.parallel_for(
-        outer,
-        [&](int64_t i0, int64_t i1) {
-          cpu::Walk<3> sub = w;
-          sub.shape[0] = i1 - i0;
-          for (size_t k = 0; k < 3; ++k) sub.base[k] = i0 * w.strides[k][0];
-          cpu::walk_rows(sub, [&](int64_t zo, const std::array<int64_t, 3>& off, int64_t n) {
-            row(zo + i0 * slab, off, n);
-          });
-        },
-        total * 4);
+    cpu::walk_rows_parallel(w, c.ctx, total * 4, row);
   });
 }
 
