@@ -83,7 +83,8 @@ export class Model {
   }
 
   /**
-   * Runs the model. Never blocks the event loop on our engine: the work runs on a native thread.
+   * Runs the model. Never blocks the event loop on our engine: the work runs on a native thread,
+   * except runs measured shorter than that hand-off itself (LoadOptions.inlineUnderUs).
    * Concurrent calls with the same non-batch shapes are batched into one run (see `batching`).
    */
   predict(feeds: Record<string, unknown>, options?: PredictOptions): Promise<Record<string, Tensor>> {

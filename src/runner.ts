@@ -142,13 +142,13 @@ export class NativeRunner {
   inlineRuns = 0;
 
   /** The plan used last and the dims it was for: a run with the same dims skips the lookup. */
-  private last: { dims: number[][]; prepared: Prepared; key: string } | undefined;
+  private last: { dims: number[][]; prepared: Prepared } | undefined;
 
   private prepare(feeds: Feed[]): Prepared {
     const last = this.last;
-    if (last && this.valueInputs.size === 0 && sameDims(last.dims, feeds) && this.plans.has(last.key)) return last.prepared;
+    if (last && this.valueInputs.size === 0 && sameDims(last.dims, feeds) && this.plans.has(last.prepared.key)) return last.prepared;
     const prepared = this.lookup(feeds);
-    this.last = { dims: feeds.map((f) => f.dims.slice()), prepared, key: prepared.key };
+    this.last = { dims: feeds.map((f) => f.dims.slice()), prepared };
     return prepared;
   }
 
@@ -191,12 +191,10 @@ export class NativeRunner {
     const data = feeds.map((f) => f.data);
     const limit = this.config.device === 'cpu' ? this.config.inlineUnderUs ?? 0 : 0;
     if (prepared.micros !== undefined && prepared.micros < limit) {
-      // Shorter than handing it to a worker and back: run here (the time keeps being measured,
-      // so a plan that gets slower goes back to the worker).
-      const t0 = performance.now();
-      this.engine.runInline(prepared.compiled, data, outputs);
+      // Shorter than handing it to a worker and back: run here (the time keeps being measured, the
+      // same way as on a worker, so a plan that gets slower goes back to the worker).
+      prepared.micros = average(prepared.micros, this.engine.runInline(prepared.compiled, data, outputs));
       this.inlineRuns++;
-      prepared.micros = average(prepared.micros, (performance.now() - t0) * 1000);
     } else {
       const micros = await this.engine.run(prepared.compiled, data, outputs);
       prepared.micros = prepared.micros === undefined ? micros : average(prepared.micros, micros);

@@ -164,43 +164,80 @@ srt::PlanDesc get_plan(Napi::Env env, Napi::Value v) {
   return plan;
 }
 
-// ---- the run: an AsyncWorker that owns plain copies of everything it needs ----
+// ---- the run: the buffers it reads and writes, and the engine's errors as plain values ----
+
+struct RunBuffers {
+  std::vector<const void*> feeds;
+  std::vector<size_t> feed_bytes;
+  std::vector<void*> outputs;
+  std::vector<size_t> output_bytes;
+};
+
+// Fills `b` from run(plan, feeds, outputs)'s arrays (info[1], info[2]), calling keep(value) for each
+// buffer; returns the compiled plan of info[0]. Throws ERR_INVALID_* on anything else.
+template <class Keep>
+const std::shared_ptr<const srt::Plan>& run_args(const Napi::CallbackInfo& info, RunBuffers& b, Keep keep) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsExternal()) throw_js(env, srt::kErrInvalidPlan, "expected a compiled plan");
+  if (!info[1].IsArray() || !info[2].IsArray()) throw_js(env, srt::kErrInvalidInput, "expected arrays of feeds and outputs");
+  Napi::Array feeds = info[1].As<Napi::Array>(), outputs = info[2].As<Napi::Array>();
+  for (uint32_t i = 0; i < feeds.Length(); ++i) {
+    const View v = get_view(env, feeds.Get(i), "feed");
+    keep(feeds.Get(i));
+    b.feeds.push_back(v.data);
+    b.feed_bytes.push_back(v.bytes);
+  }
+  for (uint32_t i = 0; i < outputs.Length(); ++i) {
+    const View v = get_view(env, outputs.Get(i), "output");
+    keep(outputs.Get(i));
+    b.outputs.push_back(v.data);
+    b.output_bytes.push_back(v.bytes);
+  }
+  return *info[0].As<Napi::External<std::shared_ptr<const srt::Plan>>>().Data();
+}
+
+struct RunError {
+  std::string code;  // empty when the run succeeded
+  std::string message;
+};
+
+// Runs the plan; what the engine throws comes back as a code and a message (no JavaScript here).
+RunError run_engine(srt::Engine& engine, const srt::Plan& plan, const RunBuffers& b) {
+  try {
+    engine.run(plan, b.feeds, b.feed_bytes, b.outputs, b.output_bytes);
+    return {};
+  } catch (const Error& e) {
+    return {e.code(), e.what()};
+  } catch (const std::bad_alloc&) {
+    return {srt::kErrOutOfMemory, "out of memory during the run"};
+  } catch (const std::exception& e) {
+    return {srt::kErrInternal, e.what()};
+  }
+}
+
+// ---- the run on a worker: an AsyncWorker that owns plain copies of everything it needs ----
 
 class RunWorker : public Napi::AsyncWorker {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<srt::Engine> engine, std::shared_ptr<const srt::Plan> plan)
+  RunWorker(Napi::Env env, std::shared_ptr<srt::Engine> engine)
       : Napi::AsyncWorker(env, "surrogate-rt:run"), deferred_(Napi::Promise::Deferred::New(env)),
-        engine_(std::move(engine)), plan_(std::move(plan)) {}
+        engine_(std::move(engine)) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
-  // Called on the JS thread before queueing: keep each buffer alive, remember its bytes.
-  void add_feed(Napi::Value v, const View& view) {
-    keep_.push_back(Napi::Persistent(v.As<Napi::Object>()));
-    feeds_.push_back(view.data);
-    feed_bytes_.push_back(view.bytes);
-  }
-  void add_output(Napi::Value v, const View& view) {
-    keep_.push_back(Napi::Persistent(v.As<Napi::Object>()));
-    outputs_.push_back(view.data);
-    output_bytes_.push_back(view.bytes);
+  // Called on the JS thread before queueing: the plan and buffers, each buffer kept alive.
+  void set_args(const Napi::CallbackInfo& info) {
+    plan_ = run_args(info, buffers_, [this](Napi::Value v) { keep_.push_back(Napi::Persistent(v.As<Napi::Object>())); });
   }
 
  protected:
   void Execute() override {  // worker thread: no JavaScript here
-    try {
-      const auto t0 = std::chrono::steady_clock::now();
-      engine_->run(*plan_, feeds_, feed_bytes_, outputs_, output_bytes_);
-      micros_ = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-    } catch (const Error& e) {
-      code_ = e.code();
-      SetError(e.what());
-    } catch (const std::bad_alloc&) {
-      code_ = srt::kErrOutOfMemory;
-      SetError("out of memory during the run");
-    } catch (const std::exception& e) {
-      code_ = srt::kErrInternal;
-      SetError(e.what());
+    const auto t0 = std::chrono::steady_clock::now();
+    RunError e = run_engine(*engine_, *plan_, buffers_);
+    micros_ = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    if (!e.code.empty()) {
+      code_ = std::move(e.code);
+      SetError(e.message);
     }
   }
   void OnOK() override {  // resolves with the run's time on the worker, in microseconds
@@ -217,10 +254,7 @@ class RunWorker : public Napi::AsyncWorker {
   std::shared_ptr<srt::Engine> engine_;  // keeps the engine alive even if disposed mid-run
   std::shared_ptr<const srt::Plan> plan_;
   std::vector<Napi::ObjectReference> keep_;
-  std::vector<const void*> feeds_;
-  std::vector<size_t> feed_bytes_;
-  std::vector<void*> outputs_;
-  std::vector<size_t> output_bytes_;
+  RunBuffers buffers_;
   std::string code_ = srt::kErrInternal;
   double micros_ = 0;
 };
@@ -326,15 +360,10 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       d.Reject(make_error(env, "ERR_DISPOSED", "This model has been disposed"));
       return d.Promise();
     }
-    if (!info[0].IsExternal()) throw_js(env, srt::kErrInvalidPlan, "expected a compiled plan");
-    auto* holder = info[0].As<Napi::External<std::shared_ptr<const srt::Plan>>>().Data();
-    if (!info[1].IsArray() || !info[2].IsArray()) throw_js(env, srt::kErrInvalidInput, "expected arrays of feeds and outputs");
-    auto* worker = new RunWorker(env, engine_, *holder);
+    auto* worker = new RunWorker(env, engine_);
     Napi::Promise promise = worker->promise();
     try {
-      Napi::Array feeds = info[1].As<Napi::Array>(), outputs = info[2].As<Napi::Array>();
-      for (uint32_t i = 0; i < feeds.Length(); ++i) worker->add_feed(feeds.Get(i), get_view(env, feeds.Get(i), "feed"));
-      for (uint32_t i = 0; i < outputs.Length(); ++i) worker->add_output(outputs.Get(i), get_view(env, outputs.Get(i), "output"));
+      worker->set_args(info);
     } catch (...) {
       delete worker;
       throw;
@@ -343,42 +372,25 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return promise;
   }
 
-  // runInline(plan, feeds, outputs): the same run on the calling (JS) thread, for plans that take
-  // less time than handing them to a worker would (the runner decides, from measured run times).
+  // runInline(plan, feeds, outputs) -> microseconds: the same run on the calling (JS) thread, for
+  // plans that take less time than handing them to a worker would (the runner decides, from
+  // measured run times).
   // CPU engines only: a GPU run would block on the device.
   Napi::Value RunInline(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!engine_) throw_js(env, "ERR_DISPOSED", "This model has been disposed");
     if (engine_->options().device != srt::Device::CPU) throw_js(env, srt::kErrInvalidPlan, "runInline is for CPU engines");
-    if (!info[0].IsExternal()) throw_js(env, srt::kErrInvalidPlan, "expected a compiled plan");
-    auto* holder = info[0].As<Napi::External<std::shared_ptr<const srt::Plan>>>().Data();
-    if (!info[1].IsArray() || !info[2].IsArray()) throw_js(env, srt::kErrInvalidInput, "expected arrays of feeds and outputs");
-    Napi::Array feeds = info[1].As<Napi::Array>(), outputs = info[2].As<Napi::Array>();
     // Reused across calls (one JS thread owns this object), so a warmed-up call allocates nothing.
-    inline_feeds_.clear();
-    inline_feed_bytes_.clear();
-    inline_outputs_.clear();
-    inline_output_bytes_.clear();
-    for (uint32_t i = 0; i < feeds.Length(); ++i) {
-      View v = get_view(env, feeds.Get(i), "feed");
-      inline_feeds_.push_back(v.data);
-      inline_feed_bytes_.push_back(v.bytes);
-    }
-    for (uint32_t i = 0; i < outputs.Length(); ++i) {
-      View v = get_view(env, outputs.Get(i), "output");
-      inline_outputs_.push_back(v.data);
-      inline_output_bytes_.push_back(v.bytes);
-    }
-    try {
-      engine_->run(**holder, inline_feeds_, inline_feed_bytes_, inline_outputs_, inline_output_bytes_);
-    } catch (const Error& e) {
-      throw_js(env, e.code(), e.what());
-    } catch (const std::bad_alloc&) {
-      throw_js(env, srt::kErrOutOfMemory, "out of memory during the run");
-    } catch (const std::exception& e) {
-      throw_js(env, srt::kErrInternal, e.what());
-    }
-    return env.Undefined();
+    inline_.feeds.clear();
+    inline_.feed_bytes.clear();
+    inline_.outputs.clear();
+    inline_.output_bytes.clear();
+    const auto& plan = run_args(info, inline_, [](Napi::Value) {});  // the caller holds the buffers
+    const auto t0 = std::chrono::steady_clock::now();
+    const RunError e = run_engine(*engine_, *plan, inline_);
+    if (!e.code.empty()) throw_js(env, e.code, e.message);
+    // The run's time measured as a worker measures it, so the runner compares like with like.
+    return Napi::Number::New(env, std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
@@ -387,10 +399,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   }
 
   std::shared_ptr<srt::Engine> engine_;
-  std::vector<const void*> inline_feeds_;
-  std::vector<size_t> inline_feed_bytes_;
-  std::vector<void*> inline_outputs_;
-  std::vector<size_t> inline_output_bytes_;
+  RunBuffers inline_;  // runInline's buffer lists
 };
 
 // ---- module functions ----
