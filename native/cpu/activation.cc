@@ -6,9 +6,7 @@
 
 namespace srt {
 
-namespace {
-
-void apply_range(const Activation& a, float* y, int64_t n) {
+void apply_activation_span(const Activation& a, float* y, int64_t n) {
   switch (a.kind) {
     case Activation::None: return;
     case Activation::Relu:
@@ -22,8 +20,6 @@ void apply_range(const Activation& a, float* y, int64_t n) {
   }
 }
 
-}  // namespace
-
 void apply_activation(const Activation& a, float* y, int64_t n, ExecContext& ctx) {
   if (a.kind == Activation::None || n <= 0) return;
   constexpr int64_t kChunk = 16384;
@@ -33,7 +29,7 @@ void apply_activation(const Activation& a, float* y, int64_t n, ExecContext& ctx
       chunks,
       [&](int64_t c0, int64_t c1) {
         const int64_t i0 = c0 * kChunk, i1 = c1 * kChunk < n ? c1 * kChunk : n;
-        apply_range(a, y + i0, i1 - i0);
+        apply_activation_span(a, y + i0, i1 - i0);
       },
       cost);
 }

@@ -39,5 +39,7 @@ inline std::string activation_reason(const NodeSig& s) {
 
 // y[i] = act(y[i]) for i < n, split over the engine's threads when large (CPU).
 void apply_activation(const Activation& a, float* y, int64_t n, ExecContext& ctx);
+// The same on the calling thread (for a tile of output still in cache).
+void apply_activation_span(const Activation& a, float* y, int64_t n);
 
 }  // namespace srt

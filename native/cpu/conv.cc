@@ -4,6 +4,7 @@
 // The column buffer lives in ctx.scratch and covers a chunk of output positions at a time, so
 // its size stays bounded for large images. 1x1 kernels with stride 1 and no padding skip it.
 // The weights (sgemm's A operand, one block per group) are packed once, at plan compile time.
+// The bias and the fused activation are applied in sgemm's epilogue, tile by tile.
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -105,6 +106,14 @@ void run_conv(const KernelCall& call) {
   const Activation act = activation_of(call.attrs);
   const int64_t pc = conv_chunk(direct, P, Kc);
   const cpu::PackedWeights* packed = cpu::packed_weights(call, group);
+  // The bias (one per output channel: a row of each group's product) and the activation are
+  // applied in sgemm's epilogue.
+  auto group_epilogue = [&](int64_t gi) {
+    SgemmEpilogue e;
+    e.row_bias = b ? b + gi * Mg : nullptr;
+    e.act = act;
+    return e;
+  };
   // One image (all its groups) into y, with `col` as the column buffer and ctx for sgemm.
   auto image = [&](int64_t n, float* col, ExecContext& ctx) {
     for (int64_t gi = 0; gi < group; ++gi) {
@@ -112,20 +121,17 @@ void run_conv(const KernelCall& call) {
       const float* wg = w + gi * Mg * Kc;
       const SgemmPacked* pw = packed ? packed->groups[gi].get() : nullptr;
       float* yg = y + (n * M + gi * Mg) * P;
-      if (b)
-        for (int64_t m = 0; m < Mg; ++m) std::fill(yg + m * P, yg + (m + 1) * P, b[gi * Mg + m]);
-      const float beta = b ? 1.f : 0.f;
+      const SgemmEpilogue epi = group_epilogue(gi);
       if (direct) {
-        sgemm(false, false, Mg, P, Kc, 1.f, wg, Kc, xg, H * W, beta, yg, P, ctx, pw, nullptr);
+        sgemm(false, false, Mg, P, Kc, 1.f, wg, Kc, xg, H * W, 0.f, yg, P, ctx, pw, nullptr, &epi);
         continue;
       }
       for (int64_t p0 = 0; p0 < P; p0 += pc) {
         const int64_t pn = std::min(pc, P - p0);
         im2col(xg, Cg, H, W, g, oW, p0, pn, col);
-        sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg + p0, P, ctx, pw, nullptr);
+        sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, 0.f, yg + p0, P, ctx, pw, nullptr, &epi);
       }
     }
-    apply_activation(act, y + n * M * P, M * P, ctx);
   };
 
   const int threads = call.ctx.threads();
@@ -137,7 +143,7 @@ void run_conv(const KernelCall& call) {
     float* cols = direct ? nullptr : static_cast<float*>(call.ctx.scratch(col_floats * threads * sizeof(float)));
     std::atomic<int64_t> next{0};
     call.ctx.parallel_for(threads, [&](int64_t t0, int64_t t1) {
-      ExecContext local;  // no pool: sgemm and the activation run on this thread
+      ExecContext local;  // no pool: sgemm (and its epilogue) runs on this thread
       for (int64_t t = t0; t < t1; ++t)
         for (int64_t n = next.fetch_add(1); n < N; n = next.fetch_add(1)) image(n, cols ? cols + t * col_floats : nullptr, local);
     });
@@ -163,19 +169,16 @@ void run_conv(const KernelCall& call) {
           const float* wg = w + gi * Mg * Kc;
           const SgemmPacked* pw = packed ? packed->groups[gi].get() : nullptr;
           float* yg = y + (n * M + gi * Mg) * P + p0;
-          if (b)
-            for (int64_t m = 0; m < Mg; ++m) std::fill(yg + m * P, yg + m * P + pn, b[gi * Mg + m]);
-          const float beta = b ? 1.f : 0.f;
+          const SgemmEpilogue epi = group_epilogue(gi);
           if (direct) {
-            sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, xg + p0, H * W, beta, yg, P, local, pw, nullptr);
+            sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, xg + p0, H * W, 0.f, yg, P, local, pw, nullptr, &epi);
           } else {
             im2col(xg, Cg, H, W, g, oW, p0, pn, col);
-            sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, beta, yg, P, local, pw, nullptr);
+            sgemm(false, false, Mg, pn, Kc, 1.f, wg, Kc, col, pn, 0.f, yg, P, local, pw, nullptr, &epi);
           }
         }
       }
     });
-    apply_activation(act, y, N * M * P, call.ctx);
     return;
   }
   float* col = direct ? nullptr : static_cast<float*>(call.ctx.scratch(col_floats * sizeof(float)));

@@ -96,6 +96,25 @@ void scale_c(int64_t m, int64_t n, float beta, float* C, int64_t ldc) {
   }
 }
 
+// The epilogue (gemm.h) on an m x n block X (row stride ldx): X[i][j] = act(X[i][j] + rb[i] +
+// cb[j]), either bias nullptr for none.
+void finish_block(float* X, int64_t ldx, int64_t m, int64_t n, const float* rb, const float* cb, const Activation& act) {
+  for (int64_t i = 0; i < m; ++i) {
+    float* __restrict x = X + i * ldx;
+    if (rb) {
+      const float r = rb[i];
+      for (int64_t j = 0; j < n; ++j) x[j] += r;
+    }
+    if (cb)
+      for (int64_t j = 0; j < n; ++j) x[j] += cb[j];
+    apply_activation_span(act, x, n);
+  }
+}
+// ... on the tile of C at row i0, column j0 of the whole C.
+void finish_tile(const SgemmEpilogue& e, float* C, int64_t ldc, int64_t i0, int64_t j0, int64_t m, int64_t n) {
+  finish_block(C, ldc, m, n, e.row_bias ? e.row_bias + i0 : nullptr, e.col_bias ? e.col_bias + j0 : nullptr, e.act);
+}
+
 // Packs op(A)[ic .. ic+mc, pc .. pc+kc) as ceil(mc / MR) micro-panels, each kc x MR (k-major),
 // scaled by alpha and zero-padded to MR rows. Shared by both paths: always inlined, so the AVX2
 // path's wrapper (pack_a6) compiles it for its target.
@@ -170,9 +189,10 @@ void pack_b(bool trans_b, const float* B, int64_t ldb, int64_t pc, int64_t jc, i
 }
 
 // C[0..mr, 0..nr) = acc + beta * C (beta == 0: C is not read) for one MR x NR tile, where
-// acc = sum over k of a[k] (MR values) outer b[k] (NR values).
+// acc = sum over k of a[k] (MR values) outer b[k] (NR values); then the epilogue e, if any (the
+// tile is row i0, column j0 of the whole C).
 SRT_NOINLINE void micro_kernel(int64_t kc, const float* __restrict a, const float* __restrict b, float* __restrict C, int64_t ldc,
-                  int64_t mr, int64_t nr, float beta) {
+                  int64_t mr, int64_t nr, float beta, const SgemmEpilogue* e, int64_t i0, int64_t j0) {
   float acc[kMR][kNR];
   for (int64_t i = 0; i < kMR; ++i)
     for (int64_t j = 0; j < kNR; ++j) acc[i][j] = 0.f;
@@ -202,11 +222,19 @@ SRT_NOINLINE void micro_kernel(int64_t kc, const float* __restrict a, const floa
         c = beta == 0.f ? acc[i][j] : madd(beta, c, acc[i][j]);
       }
   }
+  if (e) finish_tile(*e, C, ldc, i0, j0, mr, nr);
 }
 
 // Waking the pool's threads costs microseconds: products smaller than this many multiply-adds
 // (batch-1 MLP layers, small convolutions) stay on the calling thread.
 constexpr int64_t kThreadedWork = int64_t(1) << 22;
+// The work of an M x N x K product in multiply-adds, with its epilogue counted per element of C:
+// Tanh and Sigmoid cost about as much as 64 multiply-adds (a K = 5 layer is mostly activation).
+inline int64_t product_work(int64_t M, int64_t N, int64_t K, const SgemmEpilogue* e) {
+  const Activation::Kind k = e ? e->act.kind : Activation::None;
+  const int64_t per_c = k == Activation::Tanh || k == Activation::Sigmoid ? 64 : e ? 1 : 0;
+  return M * N * (K + per_c);
+}
 constexpr int64_t kSkinnyStream = int64_t(1) << 18;  // floats of the skinny path's large operand
 
 inline int64_t round_up(int64_t x, int64_t m) { return (x + m - 1) / m * m; }
@@ -226,7 +254,7 @@ inline int64_t packed_a_offset(int64_t pc, int64_t ic, int64_t kc, int64_t M, in
 // pa / pb: op(A) / op(B) packed whole (see packed_*_offset), or nullptr to pack here.
 void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                   int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-                  const float* pa, const float* pb) {
+                  const float* pa, const float* pb, const SgemmEpilogue* epi) {
   float* bp = nullptr;
   if (!pb) {
     const int64_t kc_max = std::min(K, kKC);
@@ -236,7 +264,7 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
     bp = bbuf.data();
   }
   const int64_t m_blocks = (M + kMC - 1) / kMC;
-  const bool threaded = M * N * K >= kThreadedWork;
+  const bool threaded = product_work(M, N, K, epi) >= kThreadedWork;
 
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
@@ -246,6 +274,7 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
       if (!pb) pack_b(trans_b, B, ldb, pc, jc, kc, nc, bp);
       // Only the first K block applies the caller's beta; later ones accumulate.
       const float beta_k = pc == 0 ? beta : 1.f;
+      const SgemmEpilogue* epi_k = pc + kc >= K ? epi : nullptr;  // the last K block finishes C
       auto body = [&](int64_t b0, int64_t b1) {
         float* abuf = nullptr;
         if (!pa) {
@@ -264,7 +293,8 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
             const int64_t nr = std::min(kNR, nc - jr);
             for (int64_t ir = 0; ir < mc; ir += kMR) {
               const int64_t mr = std::min(kMR, mc - ir);
-              micro_kernel(kc, ap + ir * kc, bpanel + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k);
+              micro_kernel(kc, ap + ir * kc, bpanel + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k,
+                           epi_k, ic + ir, jc + jr);
             }
           }
         }
@@ -367,9 +397,12 @@ SRT_AVX2 void pack_b_nr(bool trans_b, const float* B, int64_t ldb, int64_t pc, i
 }
 
 // C[0..mr, 0..nr) = acc + beta * C (beta == 0: C is not read), acc = sum over k of a[k] (6
-// values) outer b[k] (16 values).
+// values) outer b[k] (16 values); then the epilogue e, if any (the tile is row i0, column j0 of C):
+// for whole tiles in registers (Tanh and Sigmoid on the tile in L1, in one vec_math call), on the
+// stored tile otherwise.
 SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, const float* __restrict b,
-                                       float* __restrict C, int64_t ldc, int64_t mr, int64_t nr, float beta) {
+                                       float* __restrict C, int64_t ldc, int64_t mr, int64_t nr, float beta,
+                                       const SgemmEpilogue* e, int64_t i0, int64_t j0) {
   // The C tile is read (or written) only at the end: fetch its lines now, while the k loop runs.
   for (int64_t i = 0; i < mr; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(C + i * ldc), _MM_HINT_T0);
@@ -470,7 +503,9 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
 #undef SRT_K_OPERANDS
 #undef SRT_K_STEP
   const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
-  if (mr == 6 && nr == 16) {
+  const Activation::Kind act = e ? e->act.kind : Activation::None;
+  alignas(32) float t[6][16];
+  if (mr == 6 && nr == 16 && !e) {
     if (beta == 0.f) {
       for (int i = 0; i < 6; ++i) {
         _mm256_storeu_ps(C + i * ldc, acc[i][0]);
@@ -488,18 +523,64 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
         _mm256_storeu_ps(C + i * ldc + 8, _mm256_fmadd_ps(vb, _mm256_loadu_ps(C + i * ldc + 8), acc[i][1]));
       }
     }
-  } else {
-    alignas(32) float t[6][16];
-    for (int i = 0; i < 6; ++i) {
-      _mm256_store_ps(t[i], acc[i][0]);
-      _mm256_store_ps(t[i] + 8, acc[i][1]);
-    }
-    for (int64_t i = 0; i < mr; ++i)
-      for (int64_t j = 0; j < nr; ++j) {
-        float& c = C[i * ldc + j];
-        c = beta == 0.f ? t[i][j] : beta * c + t[i][j];
-      }
+    return;
   }
+  if (mr == 6 && nr == 16) {
+    // The other activations (Tanh, Sigmoid) go through vec_math, on the tile gathered in t.
+    const bool in_t = act != Activation::None && act != Activation::Relu && act != Activation::LeakyRelu;
+    const __m256 zero = _mm256_setzero_ps(), vbeta = _mm256_set1_ps(beta);
+    const float* rb = e && e->row_bias ? e->row_bias + i0 : nullptr;
+    const float* cb = e && e->col_bias ? e->col_bias + j0 : nullptr;
+    const __m256 cb0 = cb ? _mm256_loadu_ps(cb) : zero, cb1 = cb ? _mm256_loadu_ps(cb + 8) : zero;
+    const __m256 slope = _mm256_set1_ps(e ? e->act.alpha : 0.f);
+    for (int i = 0; i < 6; ++i) {
+      float* c = C + i * ldc;
+      __m256 v0 = acc[i][0], v1 = acc[i][1];
+      if (beta == 1.f) {
+        v0 = _mm256_add_ps(_mm256_loadu_ps(c), v0);
+        v1 = _mm256_add_ps(_mm256_loadu_ps(c + 8), v1);
+      } else if (beta != 0.f) {
+        v0 = _mm256_fmadd_ps(vbeta, _mm256_loadu_ps(c), v0);
+        v1 = _mm256_fmadd_ps(vbeta, _mm256_loadu_ps(c + 8), v1);
+      }
+      if (rb) {
+        const __m256 r = _mm256_set1_ps(rb[i]);
+        v0 = _mm256_add_ps(v0, r);
+        v1 = _mm256_add_ps(v1, r);
+      }
+      if (cb) {
+        v0 = _mm256_add_ps(v0, cb0);
+        v1 = _mm256_add_ps(v1, cb1);
+      }
+      if (act == Activation::Relu) {  // max(0, v) keeps NaN, as Relu does
+        v0 = _mm256_max_ps(zero, v0);
+        v1 = _mm256_max_ps(zero, v1);
+      } else if (act == Activation::LeakyRelu) {
+        v0 = _mm256_blendv_ps(_mm256_mul_ps(slope, v0), v0, _mm256_cmp_ps(v0, zero, _CMP_GE_OQ));
+        v1 = _mm256_blendv_ps(_mm256_mul_ps(slope, v1), v1, _mm256_cmp_ps(v1, zero, _CMP_GE_OQ));
+      }
+      _mm256_storeu_ps(in_t ? t[i] : c, v0);
+      _mm256_storeu_ps(in_t ? t[i] + 8 : c + 8, v1);
+    }
+    if (in_t) {
+      apply_activation_span(e->act, t[0], 6 * 16);
+      for (int i = 0; i < 6; ++i) {
+        _mm256_storeu_ps(C + i * ldc, _mm256_load_ps(t[i]));
+        _mm256_storeu_ps(C + i * ldc + 8, _mm256_load_ps(t[i] + 8));
+      }
+    }
+    return;
+  }
+  for (int i = 0; i < 6; ++i) {
+    _mm256_store_ps(t[i], acc[i][0]);
+    _mm256_store_ps(t[i] + 8, acc[i][1]);
+  }
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t j = 0; j < nr; ++j) {
+      float& c = C[i * ldc + j];
+      c = beta == 0.f ? t[i][j] : beta * c + t[i][j];
+    }
+  if (e) finish_tile(*e, C, ldc, i0, j0, mr, nr);
 }
 
 // The AVX2 path's blocking.
@@ -518,8 +599,8 @@ struct Avx2Path {
     pack_b_nr<16>(t, B, ldb, pc, jc, kc, nc, p0, p1, out);
   }
   static void kernel(int64_t kc, const float* a, const float* b, float* C, int64_t ldc, int64_t mr, int64_t nr,
-                     float beta) {
-    kernel_6x16(kc, a, b, C, ldc, mr, nr, beta);
+                     float beta, const SgemmEpilogue* e, int64_t i0, int64_t j0) {
+    kernel_6x16(kc, a, b, C, ldc, mr, nr, beta, e, i0, j0);
   }
 };
 
@@ -558,7 +639,7 @@ TileGrid choose_grid(int64_t tasks, int64_t mp, int64_t np, int64_t MR, int64_t 
 template <class P>
 void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-                 const float* pa, const float* pb, TileGrid grid) {
+                 const float* pa, const float* pb, TileGrid grid, const SgemmEpilogue* epi) {
   const int64_t mp = (M + P::MR - 1) / P::MR, np = (N + P::NR - 1) / P::NR;
   auto body = [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; ++t) {
@@ -587,6 +668,7 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
         for (int64_t pc = 0; pc < K; pc += P::KC) {
           const int64_t kc = std::min(P::KC, K - pc);
           const float beta_k = pc == 0 ? beta : 1.f;
+          const SgemmEpilogue* epi_k = pc + kc >= K ? epi : nullptr;  // the last K block finishes C
           // Micro-panels of columns j0 .. j1: bpanel + (j - j0) * kc.
           const float* bpanel;
           if (pb) {
@@ -609,7 +691,7 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
               const float* b = bpanel + (jr - j0) * kc;
               for (int64_t ir = 0; ir < mc; ir += P::MR) {
                 const int64_t mr = std::min(P::MR, mc - ir);
-                P::kernel(kc, ap + ir * kc, b, C + (ic + ir) * ldc + jr, ldc, mr, nr, beta_k);
+                P::kernel(kc, ap + ir * kc, b, C + (ic + ir) * ldc + jr, ldc, mr, nr, beta_k, epi_k, ic + ir, jr);
               }
             }
           }
@@ -626,7 +708,7 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
 template <class P>
 void sgemm_blocked(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                    int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-                   const float* pa, const float* pb) {
+                   const float* pa, const float* pb, const SgemmEpilogue* epi) {
   static_assert(P::MC % P::MR == 0 && P::NC % P::NR == 0 && P::NC % P::NChunk == 0 && P::NChunk % (4 * P::NR) == 0,
                 "blocks must hold whole micro-panels");
   float* bp = nullptr;
@@ -638,7 +720,7 @@ void sgemm_blocked(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, 
     bp = bbuf.data();
   }
   const int64_t m_blocks = (M + P::MC - 1) / P::MC;
-  const bool threaded = M * N * K >= kThreadedWork;
+  const bool threaded = product_work(M, N, K, epi) >= kThreadedWork;
 
   for (int64_t jc = 0; jc < N; jc += P::NC) {
     const int64_t nc = std::min(P::NC, N - jc);
@@ -662,6 +744,7 @@ void sgemm_blocked(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, 
       }
       // Only the first K block applies the caller's beta; later ones accumulate.
       const float beta_k = pc == 0 ? beta : 1.f;
+      const SgemmEpilogue* epi_k = pc + kc >= K ? epi : nullptr;  // the last K block finishes C
       // With few blocks of rows, each is used by several tasks (one per column chunk): pack this
       // K block of op(A) once, here, for all of them rather than once per task.
       const float* a_shared = nullptr;
@@ -702,7 +785,8 @@ void sgemm_blocked(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, 
             if (pack_in_task) P::pack_b(trans_b, B, ldb, pc, jc, kc, nc, jr / P::NR, jr / P::NR + 1, bp);
             for (int64_t ir = 0; ir < mc; ir += P::MR) {
               const int64_t mr = std::min(P::MR, mc - ir);
-              P::kernel(kc, ap + ir * kc, bpanel + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k);
+              P::kernel(kc, ap + ir * kc, bpanel + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, mr, nr, beta_k,
+                        epi_k, ic + ir, jc + jr);
             }
           }
         }
@@ -718,14 +802,14 @@ void sgemm_blocked(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, 
 template <class P>
 void sgemm_simd(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                 int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-                const float* pa, const float* pb) {
-  const int64_t tasks = M * N * K >= kThreadedWork ? ctx.threads() : 1;
+                const float* pa, const float* pb, const SgemmEpilogue* epi) {
+  const int64_t tasks = product_work(M, N, K, epi) >= kThreadedWork ? ctx.threads() : 1;
   const TileGrid grid = choose_grid(tasks, (M + P::MR - 1) / P::MR, (N + P::NR - 1) / P::NR, P::MR, P::NR, K,
                                     pa != nullptr, pb != nullptr);
   if (grid.gm * grid.gn == tasks && (pb || grid.gm == 1))
-    sgemm_tiles<P>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, grid);
+    sgemm_tiles<P>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, grid, epi);
   else
-    sgemm_blocked<P>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
+    sgemm_blocked<P>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, epi);
 }
 #endif  // x86-64 AVX2 path
 // ---------------------------------------------------------------------------------------------
@@ -853,12 +937,15 @@ SRT_AVX2 SRT_NOINLINE void skinny_chunk_avx2(int64_t R, int64_t sb, int64_t K, c
 }
 #endif
 
+// epi (may be nullptr) is applied to each chunk of C as it is written: C is R x S (few rows), or
+// S x R when c_transposed.
 void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int64_t ldx, bool x_k_major,
-            float beta, float* C, int64_t c_rs, int64_t c_ss, ExecContext& ctx) {
+            float beta, float* C, int64_t c_rs, int64_t c_ss, bool c_transposed, ExecContext& ctx,
+            const SgemmEpilogue* epi) {
   const int64_t tasks = (S + kSB - 1) / kSB;
   // Also threaded when the large operand alone is big (≥ 1 MiB): a few rows times a weight matrix
   // is bound by reading it, and two cores read it faster than one.
-  const bool threaded = R * S * K >= kThreadedWork || S * K >= kSkinnyStream;
+  const bool threaded = product_work(R, S, K, epi) >= kThreadedWork || S * K >= kSkinnyStream;
 #if defined(SRT_HAVE_AVX2_PATH)
   const bool use_avx2 = cpu_has_avx2_fma();
 #endif
@@ -908,11 +995,18 @@ void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int
           }
         }
       }
+      // The epilogue on acc (R x sb, rows along C's rows, or along its columns when transposed)
+      // where C's old contents do not enter, else on C after.
+      const float* rb = epi ? (c_transposed ? epi->col_bias : epi->row_bias) : nullptr;
+      const float* sbias = epi ? (c_transposed ? epi->row_bias : epi->col_bias) : nullptr;
+      if (epi && beta == 0.f) finish_block(&acc[0][0], kSB, R, sb, rb, sbias ? sbias + s0 : nullptr, epi->act);
       for (int64_t r = 0; r < R; ++r)
         for (int64_t s = 0; s < sb; ++s) {
           float& c = C[r * c_rs + (s0 + s) * c_ss];
           c = beta == 0.f ? acc[r][s] : madd(beta, c, acc[r][s]);
         }
+      if (epi && beta != 0.f && !c_transposed) finish_tile(*epi, C + s0, c_rs, 0, s0, R, sb);
+      if (epi && beta != 0.f && c_transposed) finish_tile(*epi, C + s0 * c_ss, c_ss, s0, 0, sb, R);
     }
   };
   if (threaded) ctx.parallel_for(tasks, body);
@@ -1042,10 +1136,12 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
 
 void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
-           const SgemmPacked* packed_a, const SgemmPacked* packed_b) {
+           const SgemmPacked* packed_a, const SgemmPacked* packed_b, const SgemmEpilogue* epi) {
   if (M <= 0 || N <= 0) return;
+  if (epi && epi->empty()) epi = nullptr;
   if (K <= 0 || alpha == 0.f) {
     scale_c(M, N, beta, C, ldc);
+    if (epi) finish_tile(*epi, C, ldc, 0, 0, M, N);
     return;
   }
   // The small operand's rows, and how the large one is laid out for the skinny path.
@@ -1065,11 +1161,11 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     if (few_rows) {  // g[i][k] = op(A)[i][k]
       for (int64_t i = 0; i < M; ++i)
         for (int64_t k = 0; k < K; ++k) g[i * K + k] = alpha * (trans_a ? A[k * lda + i] : A[i * lda + k]);
-      skinny(M, N, K, g, B, ldb, x_k_major, beta, C, ldc, 1, ctx);
+      skinny(M, N, K, g, B, ldb, x_k_major, beta, C, ldc, 1, false, ctx, epi);
     } else {  // g[j][k] = op(B)[k][j]
       for (int64_t j = 0; j < N; ++j)
         for (int64_t k = 0; k < K; ++k) g[j * K + k] = alpha * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
-      skinny(N, M, K, g, A, lda, x_k_major, beta, C, 1, ldc, ctx);
+      skinny(N, M, K, g, A, lda, x_k_major, beta, C, 1, ldc, true, ctx, epi);
     }
     return;
   }
@@ -1085,11 +1181,11 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
           : nullptr;
 #if defined(SRT_HAVE_AVX2_PATH)
   if (kind == Kind::kAvx2) {
-    sgemm_simd<Avx2Path>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
+    sgemm_simd<Avx2Path>(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, epi);
     return;
   }
 #endif
-  sgemm_packed(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb);
+  sgemm_packed(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, ctx, pa, pb, epi);
 }
 
 }  // namespace srt

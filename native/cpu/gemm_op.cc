@@ -1,5 +1,5 @@
 // Gemm: Y = act(alpha * op(A) * op(B) + beta * C), A and B rank 2, C (optional) broadcast to (M, N),
-// act the optional fused activation (cpu/activation.h).
+// act the optional fused activation (cpu/activation.h), applied with a bias in sgemm's epilogue.
 #include <algorithm>
 #include <string>
 
@@ -61,28 +61,38 @@ void run_gemm(const KernelCall& call) {
                                      std::to_string(Kb) + "x" + std::to_string(N) + ", output dims do not match");
   float* y = Y.ptr<float>();
 
-  // C broadcast to (M, N): right-aligned, a dim of 1 repeats (stride 0).
-  const bool use_c = C != nullptr && beta != 0.f;
-  if (use_c) {
+  // C broadcast to (M, N): right-aligned, a dim of 1 repeats (stride 0). A bias over columns or
+  // rows (beta 1) is added in sgemm's epilogue with the activation; any other C is copied into Y
+  // first and scaled by beta there.
+  SgemmEpilogue epi;
+  epi.act = activation_of(call.attrs);
+  float beta_c = 0.f;
+  if (C != nullptr && beta != 0.f) {
     const int rc = C->rank();
     const int64_t cm = rc == 2 ? C->dims[0] : 1;
     const int64_t cn = rc >= 1 ? C->dims[rc - 1] : 1;
     if ((cm != 1 && cm != M) || (cn != 1 && cn != N))
       throw Error(kErrInvalidPlan, "Gemm: C does not broadcast to (" + std::to_string(M) + ", " + std::to_string(N) + ")");
     const float* c = C->ptr<const float>();
-    const int64_t row_stride = cm == 1 ? 0 : cn;
-    for (int64_t i = 0; i < M; ++i) {
-      float* yr = y + i * N;
-      const float* cr = c + i * row_stride;
-      if (cn == 1)
-        std::fill(yr, yr + N, cr[0]);
-      else
-        std::copy(cr, cr + N, yr);
+    if (beta == 1.f && cm == 1 && cn == N) {
+      epi.col_bias = c;
+    } else if (beta == 1.f && cm == M && cn == 1) {
+      epi.row_bias = c;
+    } else {
+      const int64_t row_stride = cm == 1 ? 0 : cn;
+      for (int64_t i = 0; i < M; ++i) {
+        float* yr = y + i * N;
+        const float* cr = c + i * row_stride;
+        if (cn == 1)
+          std::fill(yr, yr + N, cr[0]);
+        else
+          std::copy(cr, cr + N, yr);
+      }
+      beta_c = beta;
     }
   }
-  sgemm(trans_a, trans_b, M, N, K, alpha, A.ptr<const float>(), A.dims[1], B.ptr<const float>(), B.dims[1],
-        use_c ? beta : 0.f, y, N, call.ctx, nullptr, static_cast<const SgemmPacked*>(call.prepared));
-  apply_activation(activation_of(call.attrs), y, M * N, call.ctx);
+  sgemm(trans_a, trans_b, M, N, K, alpha, A.ptr<const float>(), A.dims[1], B.ptr<const float>(), B.dims[1], beta_c, y,
+        N, call.ctx, nullptr, static_cast<const SgemmPacked*>(call.prepared), &epi);
 }
 
 }  // namespace

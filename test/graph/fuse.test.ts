@@ -33,8 +33,8 @@ function stages(bytes: Uint8Array): { graph: Graph; values: ValueTable } {
 }
 
 /** Runs `graph` on our engine (CPU), without fusion on the specialised graph unless `refuse`. */
-async function runGraph(graph: Graph, feeds: Record<string, Tensor>, refuse = false, on: { addon: Addon; device: 'cpu' | 'cuda' } = { addon: addon!, device: 'cpu' }): Promise<Record<string, Tensor>> {
-  const runner = new NativeRunner(on.addon, graph, { device: on.device, deviceIndex: 0, threads: 1, memoryLimit: 1 << 30, tf32: false, cudaGraphs: false, fuse: refuse });
+async function runGraph(graph: Graph, feeds: Record<string, Tensor>, refuse = false, on: { addon: Addon; device: 'cpu' | 'cuda' } = { addon: addon!, device: 'cpu' }, threads = 1): Promise<Record<string, Tensor>> {
+  const runner = new NativeRunner(on.addon, graph, { device: on.device, deviceIndex: 0, threads, memoryLimit: 1 << 30, tf32: false, cudaGraphs: false, fuse: refuse });
   try {
     const list: Feed[] = Object.entries(feeds).map(([name, t]) => ({ name, type: t.type, data: t.data, dims: [...t.dims] }));
     return await runner.run(list);
@@ -61,6 +61,8 @@ interface Case {
   pass?: FusionPass;
   /** The core ops after the pass, or 'unchanged' when it must not fire. */
   expected: string[] | 'unchanged';
+  /** Threads of our engine for the fused graph (default 1). */
+  threads?: number;
 }
 
 /** Checks what the pass does to the model, then before ≡ after on our engine, and after ≈ onnxruntime. */
@@ -79,7 +81,7 @@ async function check(c: Case): Promise<Graph> {
   for (const n of fused.nodes) for (const i of n.inputs) if (i !== '' && !n.outputs.includes(i)) expect(values.has(i), `value ${i}`).toBe(true);
   for (const name of fused.constants.keys()) expect(fused.nodes.some((n) => n.inputs.includes(name)) || fused.outputs.some((o) => o.name === name)).toBe(true);
   if (!addon) return fused;
-  const [before, after, ref] = await Promise.all([runGraph(graph, c.feeds), runGraph(fused, c.feeds), ortOutputs(bytes, c.feeds)]);
+  const [before, after, ref] = await Promise.all([runGraph(graph, c.feeds), runGraph(fused, c.feeds, false, undefined, c.threads), ortOutputs(bytes, c.feeds)]);
   // The fused graph on the CUDA kernels too (through the emulator), against our CPU engine.
   const onCuda = emu ? await runGraph(fused, c.feeds, false, { addon: emu, device: 'cuda' }) : undefined;
   for (const o of c.spec.outputs) {
@@ -438,6 +440,32 @@ describe('activation', () => {
       c.feeds = { x: f32([300, 256], 3) };
       const fused = await check(c);
       expect(fused.nodes[0]!.attrs.activation).toBe(act);
+    }
+  });
+
+  // The bias and activation are applied in sgemm's epilogue, on each path sgemm takes: few rows
+  // (dot products or axpys), few columns, register tiles with partial edges, several K blocks,
+  // B packed ahead of time or not (a weight, or a graph input), on 1 and 2 threads.
+  it.each([['Relu'], ['LeakyRelu'], ['Sigmoid']])('fuses Gemm → %s on every sgemm path', async (act) => {
+    const shapes: { m: number; n: number; k: number; transB: number; weight: boolean }[] = [
+      { m: 3, n: 40, k: 50, transB: 1, weight: true }, // few rows, dot products
+      { m: 5, n: 70, k: 33, transB: 0, weight: true }, // few rows, axpys
+      { m: 100, n: 7, k: 60, transB: 1, weight: true }, // few columns
+      { m: 37, n: 45, k: 300, transB: 1, weight: true }, // partial tiles, two K blocks, B packed
+      { m: 200, n: 150, k: 300, transB: 0, weight: false }, // B not packed: blocked path on 2 threads
+    ];
+    for (const { m, n, k, transB, weight } of shapes) {
+      for (const threads of [1, 2]) {
+        const c = gemmAct(act, act === 'LeakyRelu' ? { alpha: { float: 0.1 } } : {});
+        const wDims = transB ? [n, k] : [k, n];
+        c.spec.nodes[0]!.attrs = { transB };
+        c.spec.inputs = [inp('x', ['n', k]), ...(weight ? [] : [inp('w', wDims)])];
+        c.spec.initializers = { ...(weight ? { w: f32(wDims, 1, [-0.3, 0.3]) } : {}), b: f32([n], 2) };
+        c.feeds = { x: f32([m, k], 3), ...(weight ? {} : { w: f32(wDims, 4, [-0.3, 0.3]) }) };
+        c.threads = threads;
+        const fused = await check(c);
+        expect(fused.nodes[0]!.attrs.activation).toBe(act);
+      }
     }
   });
 
