@@ -201,10 +201,18 @@ struct RunError {
   std::string message;
 };
 
-// Runs the plan; what the engine throws comes back as a code and a message (no JavaScript here).
-RunError run_engine(srt::Engine& engine, const srt::Plan& plan, const RunBuffers& b) {
+// Runs the plan, on the calling thread or (on_worker: a thread that only waits for it) where the
+// engine sees fit, and sets `micros` to its time; what the engine throws comes back as a code and
+// a message (no JavaScript here).
+RunError run_engine(srt::Engine& engine, const srt::Plan& plan, const RunBuffers& b, bool on_worker, double& micros) {
   try {
-    engine.run(plan, b.feeds, b.feed_bytes, b.outputs, b.output_bytes);
+    if (on_worker) {
+      micros = engine.run_waiting(plan, b.feeds, b.feed_bytes, b.outputs, b.output_bytes);
+    } else {
+      const auto t0 = std::chrono::steady_clock::now();
+      engine.run(plan, b.feeds, b.feed_bytes, b.outputs, b.output_bytes);
+      micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    }
     return {};
   } catch (const Error& e) {
     return {e.code(), e.what()};
@@ -232,9 +240,7 @@ class RunWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override {  // worker thread: no JavaScript here
-    const auto t0 = std::chrono::steady_clock::now();
-    RunError e = run_engine(*engine_, *plan_, buffers_);
-    micros_ = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    RunError e = run_engine(*engine_, *plan_, buffers_, true, micros_);
     if (!e.code.empty()) {
       code_ = std::move(e.code);
       SetError(e.message);
@@ -386,11 +392,11 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     inline_.outputs.clear();
     inline_.output_bytes.clear();
     const auto& plan = run_args(info, inline_, [](Napi::Value) {});  // the caller holds the buffers
-    const auto t0 = std::chrono::steady_clock::now();
-    const RunError e = run_engine(*engine_, *plan, inline_);
+    double micros = 0;
+    const RunError e = run_engine(*engine_, *plan, inline_, false, micros);
     if (!e.code.empty()) throw_js(env, e.code, e.message);
     // The run's time measured as a worker measures it, so the runner compares like with like.
-    return Napi::Number::New(env, std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    return Napi::Number::New(env, micros);
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {

@@ -2,6 +2,7 @@
 // every tensor with its type, dims and storage, and the steps in execution order.
 #pragma once
 #include <cstdint>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,7 @@ struct Plan {
   std::vector<std::shared_ptr<const void>> prepared;  // one per node: its kernel's prepare result, or null
   uint64_t id = 0;                        // unique per engine: the key of per-plan device caches
   std::shared_ptr<void> device_state;     // what a device backend prepared for this plan
+  mutable std::atomic<double> last_micros{-1};  // the last run_waiting's time (-1: none yet)
 };
 
 }  // namespace srt

@@ -45,17 +45,66 @@ struct ThreadPool::Job {
 
 ThreadPool::ThreadPool(int threads) {
   jobs_.reserve(64);  // more concurrent jobs than this only grow it once
+  lead_calls_.reserve(16);
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker(); });
 }
+
+struct ThreadPool::LeadCall {
+  explicit LeadCall(FunctionRef<void()> f) : fn(f) {}
+  FunctionRef<void()> fn;
+  bool done = false;  // guarded by mutex_
+  std::exception_ptr error;
+  std::condition_variable finished;
+};
 
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
     queued_ = true;
+    lead_queued_ = true;
   }
   wake_.notify_all();
+  lead_wake_.notify_all();
   for (std::thread& t : workers_) t.join();
+  if (lead_.joinable()) lead_.join();
+}
+
+void ThreadPool::run_on_lead(FunctionRef<void()> fn) {
+  LeadCall call(fn);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!lead_.joinable()) lead_ = std::thread([this] { lead(); });
+    lead_calls_.push_back(&call);
+    lead_queued_ = true;
+  }
+  lead_wake_.notify_one();
+  std::unique_lock<std::mutex> lock(mutex_);
+  call.finished.wait(lock, [&] { return call.done; });
+  if (call.error) std::rethrow_exception(call.error);
+}
+
+void ThreadPool::lead() {
+  for (;;) {
+    spin_until([this] { return lead_queued_.load(std::memory_order_acquire); });
+    LeadCall* call;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      lead_wake_.wait(lock, [this] { return stop_ || !lead_calls_.empty(); });
+      if (lead_calls_.empty()) return;  // stop_
+      call = lead_calls_.front();
+      lead_calls_.erase(lead_calls_.begin());
+      lead_queued_ = !lead_calls_.empty();
+    }
+    try {
+      call->fn();
+    } catch (...) {
+      call->error = std::current_exception();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    call->done = true;
+    call->finished.notify_one();  // under the lock: the call lives on its caller's stack
+  }
 }
 
 // Takes chunks of `job` until none is left.

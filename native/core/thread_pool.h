@@ -31,12 +31,26 @@ class ThreadPool {
   // by fn is rethrown here (the first one, after every chunk has finished).
   void parallel_for(int64_t n, RangeFn fn);
 
+  // Runs fn on the pool's lead thread (one more persistent thread, which then takes the part of
+  // the caller in fn's parallel_for calls) and returns when it has finished, rethrowing what it
+  // threw; the calling thread sleeps meanwhile. For long multi-threaded runs handed over from
+  // short-lived threads (libuv's pool): a thread that stays where the scheduler put it, next to
+  // workers that do the same, runs them with far less variance. Calls from several threads queue.
+  void run_on_lead(FunctionRef<void()> fn);
+
  private:
   struct Job;
   void worker();
   void run_chunks(Job& job);
 
+  struct LeadCall;
+  void lead();
+
   std::vector<std::thread> workers_;
+  std::thread lead_;                  // started by the first run_on_lead
+  std::vector<LeadCall*> lead_calls_; // waiting for the lead, oldest first (guarded by mutex_)
+  std::condition_variable lead_wake_; // the lead: a call was queued (or stop)
+  std::atomic<bool> lead_queued_{false};
   std::mutex mutex_;                  // guards jobs_, stop_ and every job's `active` and `error`
   std::condition_variable wake_;      // workers: a job was queued (or stop)
   std::condition_variable finished_;  // callers: a job may have finished

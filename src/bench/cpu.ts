@@ -18,22 +18,32 @@ const seconds = Number(process.env.BENCH_SECONDS ?? '1.5');
 const threads = Number(process.env.THREADS ?? availableParallelism());
 
 /**
- * Median time of `fn` over repeated calls for about `seconds` (at least 3 calls), after a warm-up
- * of about a fifth of that (at least one call, at most 5,000): steady state, with the JavaScript of
- * both libraries compiled by the JIT, is what a service sees.
+ * Median times of `a` and `b`, measured in alternating rounds (ROUNDS of them, each about
+ * `seconds` / ROUNDS per function, at least 3 calls) after a warm-up of each of about a fifth of
+ * `seconds` (at least one call, at most 5,000): steady state, with the JavaScript of both libraries
+ * compiled by the JIT, is what a service sees. Alternating in rounds rather than timing one then
+ * the other keeps a slow minute on a shared machine from landing on one side only.
  */
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const warm = performance.now() + (seconds * 1000) / 5;
-  for (let i = 0; i === 0 || (i < 5000 && performance.now() < warm); i++) await fn();
-  const samples: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  while (samples.length < 3 || (performance.now() < end && samples.length < 100_000)) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
+const ROUNDS = 5;
+async function timeBoth(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  for (const fn of [a, b]) {
+    const warm = performance.now() + (seconds * 1000) / 5;
+    for (let i = 0; i === 0 || (i < 5000 && performance.now() < warm); i++) await fn();
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  const samples: [number[], number[]] = [[], []];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const s = samples[k]!;
+      const end = performance.now() + (seconds * 1000) / ROUNDS;
+      for (let n = 0; n < 3 || (performance.now() < end && n < 20_000); n++) {
+        const t = performance.now();
+        await fn();
+        s.push(performance.now() - t);
+      }
+    }
+  }
+  const median = (s: number[]) => s.sort((x, y) => x - y)[Math.floor(s.length / 2)]!;
+  return [median(samples[0]), median(samples[1])];
 }
 
 const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
@@ -50,8 +60,7 @@ for (const m of manifest()) {
     const ours = await model.predict(feeds);
     const ref = await ortRun(session, feeds);
     const err = Math.max(...m.outputs.map((o) => relL2(ours[o.name]!.data, ref[o.name]!.data)));
-    const tOurs = await time(() => model.predict(feeds));
-    const tOrt = await time(() => ortRun(session, feeds));
+    const [tOurs, tOrt] = await timeBoth(() => model.predict(feeds), () => ortRun(session, feeds));
     console.log([m.name.padEnd(10), String(batch).padEnd(10), fmt(tOurs).padStart(18), fmt(tOrt).padStart(18), (tOrt / tOurs).toFixed(2).padStart(18), err.toExponential(1).padStart(18)].join(''));
   }
   model.dispose();
