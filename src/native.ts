@@ -29,7 +29,7 @@ export interface Addon {
   devices(): NativeDevices;
   registeredOps(device: number): string[];
   /** The GEMM micro-benchmark (`npm run bench`): sgemm GFLOP/s on m×n×k and the measured FMA peak on `threads` threads. */
-  benchGemm(options: { m: number; n: number; k: number; threads: number; seconds: number }): Promise<{ gflops: number; peakGflops: number }>;
+  benchGemm(options: { m: number; n: number; k: number; threads: number; seconds: number }): Promise<{ gflops: number; peakGflops: number; bestGflops: number; bestPeakGflops: number }>;
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -460,8 +460,9 @@ Napi::Value RegisteredOps(const Napi::CallbackInfo& info) {
   return a;
 }
 
-// benchGemm({ m, n, k, threads, seconds }) -> Promise<{ gflops, peakGflops }>: the GEMM
-// micro-benchmark of `npm run bench`, on a worker thread (it runs for seconds).
+// benchGemm({ m, n, k, threads, seconds }) -> Promise<{ gflops, peakGflops, bestGflops,
+// bestPeakGflops }>: the GEMM micro-benchmark of `npm run bench` (medians, and the best runs), on a
+// worker thread (it runs for seconds).
 class GemmBenchWorker : public Napi::AsyncWorker {
  public:
   GemmBenchWorker(Napi::Env env, int64_t m, int64_t n, int64_t k, int threads, double seconds)
@@ -476,8 +477,10 @@ class GemmBenchWorker : public Napi::AsyncWorker {
   }
   void OnOK() override {
     Napi::Object o = Napi::Object::New(Env());
-    o.Set("gflops", gflops_);
-    o.Set("peakGflops", peak_);
+    o.Set("gflops", gflops_.median);
+    o.Set("peakGflops", peak_.median);
+    o.Set("bestGflops", gflops_.best);
+    o.Set("bestPeakGflops", peak_.best);
     deferred_.Resolve(o);
   }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
@@ -487,7 +490,7 @@ class GemmBenchWorker : public Napi::AsyncWorker {
   int64_t m_, n_, k_;
   int threads_;
   double seconds_;
-  double gflops_ = 0, peak_ = 0;
+  srt::Throughput gflops_, peak_;
 };
 
 Napi::Value BenchGemm(const Napi::CallbackInfo& info) {

@@ -73,7 +73,7 @@ double fma_loop(int64_t iters, float* sink) {
 
 }  // namespace
 
-double measure_fma_peak_gflops(int threads, double seconds) {
+Throughput measure_fma_peak_gflops(int threads, double seconds) {
   threads = std::max(1, threads);
   // Calibrate one thread's iterations for about seconds / 5, then run all threads together
   // several times and keep the best (the peak is what the hardware can do, not an average).
@@ -85,7 +85,7 @@ double measure_fma_peak_gflops(int threads, double seconds) {
     if (seconds_since(t0) > seconds / 20 || iters > (int64_t(1) << 40)) break;
     iters *= 2;
   }
-  double best = 0;
+  std::vector<double> rates;
   const auto start = Clock::now();
   do {
     std::vector<std::thread> pool;
@@ -105,12 +105,13 @@ double measure_fma_peak_gflops(int threads, double seconds) {
     for (auto& th : pool) th.join();
     const double dt = seconds_since(t0);
     const double flops = static_cast<double>(threads) * (has_avx2_fma() ? iters * 12.0 * 8 * 2 : iters * 8.0 * 2);
-    best = std::max(best, flops / dt / 1e9);
-  } while (seconds_since(start) < seconds);
-  return best;
+    rates.push_back(flops / dt / 1e9);
+  } while (rates.size() < 3 || seconds_since(start) < seconds);
+  std::sort(rates.begin(), rates.end());
+  return {rates.back(), rates[rates.size() / 2]};
 }
 
-double measure_sgemm_gflops(int64_t M, int64_t N, int64_t K, int threads, double seconds) {
+Throughput measure_sgemm_gflops(int64_t M, int64_t N, int64_t K, int threads, double seconds) {
   ThreadPool pool(std::max(1, threads));
   ExecContext ctx(&pool);
   std::vector<float> A(static_cast<size_t>(M * K)), B(static_cast<size_t>(K * N)), C(static_cast<size_t>(M * N));
@@ -129,16 +130,19 @@ double measure_sgemm_gflops(int64_t M, int64_t N, int64_t K, int threads, double
   auto once = [&] {
     sgemm(false, true, M, N, K, 1.0f, A.data(), K, Bt.data(), K, 0.0f, C.data(), N, ctx, nullptr, packed.get());
   };
-  once();  // warm-up
   std::vector<double> times;
-  const auto start = Clock::now();
-  do {
-    const auto t0 = Clock::now();
-    once();
-    times.push_back(seconds_since(t0));
-  } while (times.size() < 3 || (seconds_since(start) < seconds && times.size() < 10000));
+  pool.run_on_lead([&] {
+    once();  // warm-up
+    const auto start = Clock::now();
+    do {
+      const auto t0 = Clock::now();
+      once();
+      times.push_back(seconds_since(t0));
+    } while (times.size() < 3 || (seconds_since(start) < seconds && times.size() < 10000));
+  });
   std::sort(times.begin(), times.end());
-  return 2.0 * static_cast<double>(M) * N * K / times[times.size() / 2] / 1e9;
+  const double flops = 2.0 * static_cast<double>(M) * N * K;
+  return {flops / times.front() / 1e9, flops / times[times.size() / 2] / 1e9};
 }
 
 }  // namespace srt
