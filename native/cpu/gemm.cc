@@ -687,11 +687,24 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
               P::pack_a(trans_a, A, lda, ic, pc, mc, kc, alpha, abuf);
               ap = abuf;
             }
+            // While a micro-panel of op(B) serves the tiles of this task's first block of rows from
+            // L1, the next one is fetched a slice per tile: it may come from memory (a weight not
+            // used since the last run), which the hardware prefetchers start on too late. Later
+            // blocks of rows find the panel in L2 or L3.
+            const int64_t tiles_m = (mc + P::MR - 1) / P::MR;
+            const int64_t lines = kc * P::NR / 16;  // cache lines of a micro-panel of op(B)
+            const int64_t per_tile = (lines + tiles_m - 1) / tiles_m;
             for (int64_t jr = j0; jr < j1; jr += P::NR) {
               const int64_t nr = std::min(P::NR, j1 - jr);
               const float* b = bpanel + (jr - j0) * kc;
+              const char* next_b =
+                  ic == r0 && jr + P::NR < j1 ? reinterpret_cast<const char*>(b + P::NR * kc) : nullptr;
               for (int64_t ir = 0; ir < mc; ir += P::MR) {
                 const int64_t mr = std::min(P::MR, mc - ir);
+                if (next_b) {
+                  const int64_t l0 = ir / P::MR * per_tile, l1 = std::min(lines, l0 + per_tile);
+                  for (int64_t l = l0; l < l1; ++l) _mm_prefetch(next_b + l * 64, _MM_HINT_T0);
+                }
                 P::kernel(kc, ap + ir * kc, b, C + (ic + ir) * ldc + jr, ldc, mr, nr, beta_k, epi_k, ic + ir, jr);
               }
             }
