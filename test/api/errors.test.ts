@@ -226,6 +226,14 @@ describe('native validation', () => {
     expect(Array.from(out)).toEqual([0, 2, 0, 4]);
     engine.dispose();
   });
+  it.runIf(addon)('benchGemm validates its options and reports best and median throughput', async () => {
+    expect(() => addon!.benchGemm({ m: 0, n: 8, k: 8, threads: 1, seconds: 0.01 })).toThrow(/out of range/);
+    expect(() => addon!.benchGemm({ m: 8, n: 8, k: 8, threads: 1, seconds: 'x' as never })).toThrow(/expected a number for seconds/);
+    const r = await addon!.benchGemm({ m: 64, n: 64, k: 64, threads: 2, seconds: 0.05 });
+    for (const v of [r.gflops, r.bestGflops, r.peakGflops, r.bestPeakGflops]) expect(v).toBeGreaterThan(0);
+    expect(r.bestGflops).toBeGreaterThanOrEqual(r.gflops);
+    expect(r.bestPeakGflops).toBeGreaterThanOrEqual(r.peakGflops);
+  });
   it.runIf(addon)('long runs on the engine\'s lead thread give the same results and errors, and queue', async () => {
     // A plan whose last run took over 250 us runs on the thread pool's lead thread (Engine::run_waiting).
     const n = 1 << 23;
