@@ -6,7 +6,7 @@
 // 0 / x exactly. The Gelu forms are within a few ulp of the operator's formula evaluated exactly,
 // except where the float rounding of its argument dominates (tanh form, x < -2).
 //
-// Two implementations of the same algorithms (vec_math.cc):
+// Two implementations of the same algorithms (vec_math.cc; tanh beyond 0.625 differs, see there):
 //  - AVX2/FMA, 8 floats at a time, compiled for that target with function attributes only and
 //    chosen at run time when the CPU has it (x86 with GCC or Clang), like the GEMM in gemm.cc;
 //  - portable scalar code, everywhere else (and when SRT_VEC_MATH_SCALAR=1 is set in the
