@@ -87,7 +87,8 @@ constexpr float kTanhP0 = -3.33332819422e-1f, kTanhP1 = 1.33314422036e-1f, kTanh
 // tanh, kTanhSmall <= |x| < 9 (AVX2 path): eight polynomials of degree 7 in |x| - c, one per
 // piece [0.625, 0.75), [0.75, 1), [1, 1.5), [1.5, 2), [2, 3), [3, 4), [4, 6), [6, 9] (the piece is
 // read off the float's exponent and first mantissa bit); fitted by Chebyshev interpolation in
-// high precision and rounded to float (tanh is 1 in float from |x| = 9 on).
+// high precision and rounded to float (tanh is 1 in float from |x| = 9 on) by
+// native/cpu/test/fit_tanh.py.
 constexpr float kTanhPieceC[8] = {6.875e-01f, 8.75e-01f, 1.25e+00f, 1.75e+00f, 2.5e+00f, 3.5e+00f, 5e+00f, 7.55e+00f};
 constexpr float kTanhPieceP[8][8] = {  // [coefficient k][piece]
     {5.9637356e-01f, 7.039056e-01f, 8.4828365e-01f, 9.4137555e-01f, 9.866143e-01f, 9.981779e-01f, 9.999092e-01f, 9.9999946e-01f},
