@@ -255,16 +255,27 @@ void Engine::give_state(std::unique_ptr<RunState> state) {
   else state.reset();  // more runs than that were in flight at once: let this one go
 }
 
+bool Engine::runs_on_lead(const Plan& plan) const {
+  return !backend_ && pool_->threads() > 1 && plan.last_micros.load(std::memory_order_relaxed) >= kLeadMicros;
+}
+
+void Engine::post_to_lead(LeadTask* task) { pool_->post_to_lead(task); }
+
+double Engine::run_timed(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
+                         const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes) {
+  const auto t0 = std::chrono::steady_clock::now();
+  run(plan, feeds, feed_bytes, outputs, output_bytes);
+  const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+  plan.last_micros.store(micros, std::memory_order_relaxed);
+  return micros;
+}
+
 double Engine::run_waiting(const Plan& plan, const std::vector<const void*>& feeds,
                            const std::vector<size_t>& feed_bytes, const std::vector<void*>& outputs,
                            const std::vector<size_t>& output_bytes) {
-  const auto t0 = std::chrono::steady_clock::now();
-  if (!backend_ && pool_->threads() > 1 && plan.last_micros.load(std::memory_order_relaxed) >= kLeadMicros)
-    pool_->run_on_lead([&] { run(plan, feeds, feed_bytes, outputs, output_bytes); });
-  else
-    run(plan, feeds, feed_bytes, outputs, output_bytes);
-  const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-  plan.last_micros.store(micros, std::memory_order_relaxed);
+  if (!runs_on_lead(plan)) return run_timed(plan, feeds, feed_bytes, outputs, output_bytes);
+  double micros = 0;
+  pool_->run_on_lead([&] { micros = run_timed(plan, feeds, feed_bytes, outputs, output_bytes); });
   return micros;
 }
 

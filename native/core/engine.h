@@ -80,6 +80,13 @@ class Engine {
   static constexpr double kLeadMicros = 250;
   double run_waiting(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
                      const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes);
+  // Whether run_waiting would take this plan to the lead thread; a binding may then post the run
+  // there itself (post_to_lead) rather than hand it to a thread that only waits.
+  bool runs_on_lead(const Plan& plan) const;
+  void post_to_lead(LeadTask* task);
+  // run(), timed in microseconds, the time kept as the plan's last.
+  double run_timed(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
+                   const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes);
 
  private:
   struct RunState;

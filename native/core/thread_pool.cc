@@ -11,6 +11,9 @@ namespace srt {
 namespace {
 
 constexpr auto kSpin = std::chrono::microseconds(50);
+// The lead thread, between tasks: runs are posted a JavaScript round trip apart (tens of µs), and
+// waking a sleeping thread costs about as much again on a VM.
+constexpr auto kLeadSpin = std::chrono::microseconds(200);
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -20,10 +23,10 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spins until ready() or kSpin has passed; returns ready().
+// Spins until ready() or `spin` has passed; returns ready().
 template <class Ready>
-bool spin_until(Ready ready) {
-  const auto until = std::chrono::steady_clock::now() + kSpin;
+bool spin_until(Ready ready, std::chrono::microseconds spin = kSpin) {
+  const auto until = std::chrono::steady_clock::now() + spin;
   for (int i = 1;; ++i) {
     if (ready()) return true;
     cpu_relax();
@@ -45,17 +48,9 @@ struct ThreadPool::Job {
 
 ThreadPool::ThreadPool(int threads) {
   jobs_.reserve(64);  // more concurrent jobs than this only grow it once
-  lead_calls_.reserve(16);
+  lead_tasks_.reserve(16);
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker(); });
 }
-
-struct ThreadPool::LeadCall {
-  explicit LeadCall(FunctionRef<void()> f) : fn(f) {}
-  FunctionRef<void()> fn;
-  bool done = false;  // guarded by mutex_
-  std::exception_ptr error;
-  std::condition_variable finished;
-};
 
 ThreadPool::~ThreadPool() {
   {
@@ -70,15 +65,40 @@ ThreadPool::~ThreadPool() {
   if (lead_.joinable()) lead_.join();
 }
 
-void ThreadPool::run_on_lead(FunctionRef<void()> fn) {
-  LeadCall call(fn);
+void ThreadPool::post_to_lead(LeadTask* task) {
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!lead_.joinable()) lead_ = std::thread([this] { lead(); });
-    lead_calls_.push_back(&call);
+    lead_tasks_.push_back(task);
     lead_queued_ = true;
+    wake = lead_sleeping_;
   }
-  lead_wake_.notify_one();
+  if (wake) lead_wake_.notify_one();
+}
+
+void ThreadPool::run_on_lead(FunctionRef<void()> fn) {
+  struct Call final : LeadTask {
+    Call(ThreadPool& p, FunctionRef<void()> f) : pool(p), fn(f) {}
+    void run() noexcept override {
+      std::exception_ptr e;
+      try {
+        fn();
+      } catch (...) {
+        e = std::current_exception();
+      }
+      std::lock_guard<std::mutex> lock(pool.mutex_);
+      error = e;
+      done = true;
+      finished.notify_one();  // under the lock: the call lives on its caller's stack
+    }
+    ThreadPool& pool;
+    FunctionRef<void()> fn;
+    bool done = false;  // guarded by pool.mutex_
+    std::exception_ptr error;
+    std::condition_variable finished;
+  } call(*this, fn);
+  post_to_lead(&call);
   std::unique_lock<std::mutex> lock(mutex_);
   call.finished.wait(lock, [&] { return call.done; });
   if (call.error) std::rethrow_exception(call.error);
@@ -86,24 +106,23 @@ void ThreadPool::run_on_lead(FunctionRef<void()> fn) {
 
 void ThreadPool::lead() {
   for (;;) {
-    spin_until([this] { return lead_queued_.load(std::memory_order_acquire); });
-    LeadCall* call;
+    LeadTask* task;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      lead_wake_.wait(lock, [this] { return stop_ || !lead_calls_.empty(); });
-      if (lead_calls_.empty()) return;  // stop_
-      call = lead_calls_.front();
-      lead_calls_.erase(lead_calls_.begin());
-      lead_queued_ = !lead_calls_.empty();
+      if (lead_tasks_.empty() && !stop_) {
+        lock.unlock();
+        spin_until([this] { return lead_queued_.load(std::memory_order_acquire); }, kLeadSpin);
+        lock.lock();
+      }
+      lead_sleeping_ = true;
+      lead_wake_.wait(lock, [this] { return stop_ || !lead_tasks_.empty(); });
+      lead_sleeping_ = false;
+      if (lead_tasks_.empty()) return;  // stop_
+      task = lead_tasks_.front();
+      lead_tasks_.erase(lead_tasks_.begin());
+      lead_queued_ = !lead_tasks_.empty();
     }
-    try {
-      call->fn();
-    } catch (...) {
-      call->error = std::current_exception();
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    call->done = true;
-    call->finished.notify_one();  // under the lock: the call lives on its caller's stack
+    task->run();
   }
 }
 

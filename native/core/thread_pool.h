@@ -19,6 +19,15 @@
 
 namespace srt {
 
+// Work for a pool's lead thread (ThreadPool::post_to_lead): run() is called there once; the task
+// owns its completion (it may free itself at the end of run()).
+struct LeadTask {
+  virtual void run() noexcept = 0;
+
+ protected:
+  ~LeadTask() = default;
+};
+
 class ThreadPool {
  public:
   explicit ThreadPool(int threads);  // threads - 1 workers; the caller is the last thread
@@ -37,20 +46,23 @@ class ThreadPool {
   // short-lived threads (libuv's pool): a thread that stays where the scheduler put it, next to
   // workers that do the same, runs them with far less variance. Calls from several threads queue.
   void run_on_lead(FunctionRef<void()> fn);
+  // Queues `task` for the lead thread and returns at once. After a task the lead spins briefly
+  // for the next one (kLeadSpin) before sleeping, so back-to-back posts cost no wake-up.
+  void post_to_lead(LeadTask* task);
 
  private:
   struct Job;
   void worker();
   void run_chunks(Job& job);
 
-  struct LeadCall;
   void lead();
 
   std::vector<std::thread> workers_;
-  std::thread lead_;                  // started by the first run_on_lead
-  std::vector<LeadCall*> lead_calls_; // waiting for the lead, oldest first (guarded by mutex_)
-  std::condition_variable lead_wake_; // the lead: a call was queued (or stop)
-  std::atomic<bool> lead_queued_{false};
+  std::thread lead_;                  // started by the first post_to_lead
+  std::vector<LeadTask*> lead_tasks_; // waiting for the lead, oldest first (guarded by mutex_)
+  std::condition_variable lead_wake_; // the lead: a task was queued (or stop)
+  bool lead_sleeping_ = false;        // the lead waits on lead_wake_ (guarded by mutex_)
+  std::atomic<bool> lead_queued_{false};  // !lead_tasks_.empty() || stop_, for spinning
   std::mutex mutex_;                  // guards jobs_, stop_ and every job's `active` and `error`
   std::condition_variable wake_;      // workers: a job was queued (or stop)
   std::condition_variable finished_;  // callers: a job may have finished

@@ -248,6 +248,11 @@ describe('native validation', () => {
     outs.forEach((o, k) => {
       expect([o[0], o[1], o[n - 2], o[n - 1]]).toEqual([0, k + 1, 0, k + 1]);
     });
+    // Disposed with runs queued on the lead thread: they still finish, with the right results.
+    const late = [5, 6].map(() => new Float32Array(n));
+    const runs = late.map((o, k) => engine.run(plan, [input(k + 5)], [o]));
     engine.dispose();
+    await Promise.all(runs);
+    late.forEach((o, k) => expect([o[0], o[1]]).toEqual([0, k + 5]));
   });
 });

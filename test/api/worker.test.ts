@@ -32,3 +32,56 @@ it('runs models in two worker threads and the main thread at once', async () => 
   expect(b.data).toEqual(a.data);
   main.dispose();
 });
+
+// Runs long enough for the engine's lead thread (Engine::runs_on_lead) are posted to it from the JS
+// thread and answered through a thread-safe function; shorter ones go through libuv's threads. A
+// worker thread terminated with runs of either kind in flight must not take the process down, and a
+// process must stay alive until a run it did not await has finished.
+it.each([
+  ['ElemNet, 512 rows (lead thread)', 'elemnet.onnx', 'composition', [512, 86], 4],
+  ['GMM, 8 rows (libuv thread)', 'gmm.onnx', 'features', [8, 5], 50],
+] as const)('a worker terminated with runs in flight leaves the main thread working: %s', async (_, model, input, dims, inFlight) => {
+  const file = join(MODELS_DIR, model);
+  const code = `
+    const { parentPort, workerData: d } = require('node:worker_threads');
+    import(d.index).then(async ({ loadModel, Tensor }) => {
+      const model = await loadModel(d.file, { fallback: 'error', threads: 2, batching: false });
+      const x = new Tensor('float32', new Float32Array(d.dims[0] * d.dims[1]).fill(0.01), d.dims);
+      await model.predict({ [d.input]: x });
+      await model.predict({ [d.input]: x });
+      for (let i = 0; i < d.inFlight; i++) void model.predict({ [d.input]: x });
+      parentPort.postMessage('in flight');
+    }).catch((e) => parentPort.postMessage(String(e && e.stack || e)));`;
+  const index = new URL(`file://${join(ROOT, 'dist', 'index.js')}`).href;
+  for (let round = 0; round < 3; round++) {
+    const message = await new Promise<string>((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { file, index, input, dims, inFlight } });
+      w.once('message', (m) => { void w.terminate().then(() => resolve(m as string)); });
+      w.once('error', reject);
+    });
+    expect(message).toBe('in flight');
+  }
+  const main = await loadModel(file, { fallback: 'error', threads: 2 });
+  const x = new Tensor('float32', new Float32Array(dims[0] * dims[1]).fill(0.01), [...dims]);
+  const [a, b] = [await main.predict({ [input]: x }), await main.predict({ [input]: x })];
+  const out = main.outputs[0]!.name;
+  expect(Array.from(b[out]!.data as Float32Array)).toEqual(Array.from(a[out]!.data as Float32Array));
+  main.dispose();
+});
+
+it('a process waits for a run on the lead thread that it did not await', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const index = new URL(`file://${join(ROOT, 'dist', 'index.js')}`).href;
+  const script = `
+    import(${JSON.stringify(index)}).then(async ({ loadModel, Tensor }) => {
+      const model = await loadModel(${JSON.stringify(join(MODELS_DIR, 'elemnet.onnx'))}, { threads: 2, batching: false });
+      const x = new Tensor('float32', new Float32Array(512 * 86).fill(0.01), [512, 86]);
+      const first = await model.predict({ composition: x });
+      await model.predict({ composition: x });
+      model.predict({ composition: x }).then((y) => {
+        console.log(y.formation_energy.data[0] === first.formation_energy.data[0] ? 'same' : 'different');
+      });
+    });`;
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: process.env });
+  expect(out.trim()).toBe('same');
+});
