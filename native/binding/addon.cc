@@ -502,7 +502,19 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       ++lead_state_->pending;
     }
     lead_state_->live.push_back(run);
-    engine_->post_to_lead(run);
+    try {
+      engine_->post_to_lead(run);
+    } catch (const std::exception& e) {  // the lead thread could not be started
+      {
+        std::lock_guard<std::mutex> lock(lead_state_->mutex);
+        --lead_state_->pending;
+      }
+      lead_state_->live.pop_back();
+      lead_tsfn_.Release();
+      if (--lead_in_flight_ == 0) lead_tsfn_.Unref(env);
+      delete run;
+      throw_js(env, srt::kErrInternal, std::string("could not start the engine's lead thread: ") + e.what());
+    }
     return promise;
   }
   static void LeadRunDone(Napi::Env env, void* owner) {
