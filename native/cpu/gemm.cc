@@ -417,35 +417,8 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
   __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
   // The k loop in assembly: GCC spills an accumulator inside it when kc, mr and nr are not
   // constants (measured with GCC 12: 78% of the FMA peak instead of 97%). Unrolled 4 times.
-#define SRT_K_STEP(ko)                                                         \
-  "vmovups " #ko "*64(%[b]), %%ymm12\n\t"                                      \
-  "vmovups " #ko "*64+32(%[b]), %%ymm13\n\t"                                   \
-  "vbroadcastss " #ko "*24(%[a]), %%ymm14\n\t"                                 \
-  "vbroadcastss " #ko "*24+4(%[a]), %%ymm15\n\t"                               \
-  "vfmadd231ps %%ymm14, %%ymm12, %[c00]\n\t"                                   \
-  "vfmadd231ps %%ymm14, %%ymm13, %[c01]\n\t"                                   \
-  "vfmadd231ps %%ymm15, %%ymm12, %[c10]\n\t"                                   \
-  "vfmadd231ps %%ymm15, %%ymm13, %[c11]\n\t"                                   \
-  "vbroadcastss " #ko "*24+8(%[a]), %%ymm14\n\t"                               \
-  "vbroadcastss " #ko "*24+12(%[a]), %%ymm15\n\t"                              \
-  "vfmadd231ps %%ymm14, %%ymm12, %[c20]\n\t"                                   \
-  "vfmadd231ps %%ymm14, %%ymm13, %[c21]\n\t"                                   \
-  "vfmadd231ps %%ymm15, %%ymm12, %[c30]\n\t"                                   \
-  "vfmadd231ps %%ymm15, %%ymm13, %[c31]\n\t"                                   \
-  "vbroadcastss " #ko "*24+16(%[a]), %%ymm14\n\t"                              \
-  "vbroadcastss " #ko "*24+20(%[a]), %%ymm15\n\t"                              \
-  "vfmadd231ps %%ymm14, %%ymm12, %[c40]\n\t"                                   \
-  "vfmadd231ps %%ymm14, %%ymm13, %[c41]\n\t"                                   \
-  "vfmadd231ps %%ymm15, %%ymm12, %[c50]\n\t"                                   \
-  "vfmadd231ps %%ymm15, %%ymm13, %[c51]\n\t"
-  int64_t n4 = kc / 4, n1 = kc % 4;
-#define SRT_K_OPERANDS                                                                                      \
-  : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11), [c20] "+x"(c20), [c21] "+x"(c21), \
-    [c30] "+x"(c30), [c31] "+x"(c31), [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51), \
-    [a] "+r"(a), [b] "+r"(b)
-  if (mr <= 4) {
-    // A partial micro-panel of at most 4 rows (the last of M = 64, say): skip rows 4 and 5, which
-    // are padding. Rows 0..3 get the same operations as below, so the same bits.
+// One k step for rows 0..3 of the micro-panel (the whole step of a partial panel of at most 4
+// rows), and the full 6-row step: the same instructions plus rows 4 and 5.
 #define SRT_K_STEP4(ko)                                                        \
   "vmovups " #ko "*64(%[b]), %%ymm12\n\t"                                      \
   "vmovups " #ko "*64+32(%[b]), %%ymm13\n\t"                                   \
@@ -461,6 +434,22 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
   "vfmadd231ps %%ymm14, %%ymm13, %[c21]\n\t"                                   \
   "vfmadd231ps %%ymm15, %%ymm12, %[c30]\n\t"                                   \
   "vfmadd231ps %%ymm15, %%ymm13, %[c31]\n\t"
+#define SRT_K_STEP(ko)                                                         \
+  SRT_K_STEP4(ko)                                                              \
+  "vbroadcastss " #ko "*24+16(%[a]), %%ymm14\n\t"                              \
+  "vbroadcastss " #ko "*24+20(%[a]), %%ymm15\n\t"                              \
+  "vfmadd231ps %%ymm14, %%ymm12, %[c40]\n\t"                                   \
+  "vfmadd231ps %%ymm14, %%ymm13, %[c41]\n\t"                                   \
+  "vfmadd231ps %%ymm15, %%ymm12, %[c50]\n\t"                                   \
+  "vfmadd231ps %%ymm15, %%ymm13, %[c51]\n\t"
+  int64_t n4 = kc / 4, n1 = kc % 4;
+#define SRT_K_OPERANDS                                                                                      \
+  : [c00] "+x"(c00), [c01] "+x"(c01), [c10] "+x"(c10), [c11] "+x"(c11), [c20] "+x"(c20), [c21] "+x"(c21), \
+    [c30] "+x"(c30), [c31] "+x"(c31), [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51), \
+    [a] "+r"(a), [b] "+r"(b)
+  if (mr <= 4) {
+    // A partial micro-panel of at most 4 rows (the last of M = 64, say): skip rows 4 and 5, which
+    // are padding. Rows 0..3 get the same operations as below, so the same bits.
     int64_t n = kc;
     if (n > 0)
       __asm__ volatile(
@@ -475,7 +464,6 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
             [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31), [a] "+r"(a), [b] "+r"(b), [n] "+r"(n)
           :
           : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
-#undef SRT_K_STEP4
     n4 = n1 = 0;
   }
   if (n4 > 0)
@@ -503,6 +491,7 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
         : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
 #undef SRT_K_OPERANDS
 #undef SRT_K_STEP
+#undef SRT_K_STEP4
   const __m256 acc[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
   const Activation::Kind act = e ? e->act.kind : Activation::None;
   alignas(32) float t[6][16];
