@@ -824,7 +824,7 @@ void sgemm_simd(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, flo
 //   otherwise: x(k, s) = X[s * ldx + k]  -> dot products over contiguous k (8 partial sums).
 // The result goes to C[r * c_rs + s * c_ss] = out + beta * C (beta == 0: C is not read).
 // Few rows of C:    g = op(A),   x = op(B), c_rs = ldc, c_ss = 1.
-// Few columns of C: g = op(B)^T, x = op(A)^T, c_rs = 1, c_ss = ldc.
+// Few columns of C: g = op(B)^T, x = op(A)^T, c_rs = 1, c_ss = ldc (c_transposed).
 constexpr int64_t kSB = 256;  // chunk of s per task
 
 #if defined(SRT_HAVE_AVX2_PATH)
@@ -943,8 +943,8 @@ SRT_AVX2 SRT_NOINLINE void skinny_chunk_avx2(int64_t R, int64_t sb, int64_t K, c
 // epi (may be nullptr) is applied to each chunk of C as it is written: C is R x S (few rows), or
 // S x R when c_transposed.
 void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int64_t ldx, bool x_k_major,
-            float beta, float* C, int64_t c_rs, int64_t c_ss, bool c_transposed, ExecContext& ctx,
-            const SgemmEpilogue* epi) {
+            float beta, float* C, int64_t ldc, bool c_transposed, ExecContext& ctx, const SgemmEpilogue* epi) {
+  const int64_t c_rs = c_transposed ? 1 : ldc, c_ss = c_transposed ? ldc : 1;
   const int64_t tasks = (S + kSB - 1) / kSB;
   // Also threaded when the large operand alone is big (≥ 1 MiB): a few rows times a weight matrix
   // is bound by reading it, and two cores read it faster than one.
@@ -1008,8 +1008,8 @@ void skinny(int64_t R, int64_t S, int64_t K, const float* g, const float* X, int
           float& c = C[r * c_rs + (s0 + s) * c_ss];
           c = beta == 0.f ? acc[r][s] : madd(beta, c, acc[r][s]);
         }
-      if (epi && beta != 0.f && !c_transposed) finish_tile(*epi, C + s0, c_rs, 0, s0, R, sb);
-      if (epi && beta != 0.f && c_transposed) finish_tile(*epi, C + s0 * c_ss, c_ss, s0, 0, sb, R);
+      if (epi && beta != 0.f && !c_transposed) finish_tile(*epi, C + s0, ldc, 0, s0, R, sb);
+      if (epi && beta != 0.f && c_transposed) finish_tile(*epi, C + s0 * ldc, ldc, s0, 0, sb, R);
     }
   };
   if (threaded) ctx.parallel_for(tasks, body);
@@ -1164,11 +1164,11 @@ void sgemm(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float al
     if (few_rows) {  // g[i][k] = op(A)[i][k]
       for (int64_t i = 0; i < M; ++i)
         for (int64_t k = 0; k < K; ++k) g[i * K + k] = alpha * (trans_a ? A[k * lda + i] : A[i * lda + k]);
-      skinny(M, N, K, g, B, ldb, x_k_major, beta, C, ldc, 1, false, ctx, epi);
+      skinny(M, N, K, g, B, ldb, x_k_major, beta, C, ldc, false, ctx, epi);
     } else {  // g[j][k] = op(B)[k][j]
       for (int64_t j = 0; j < N; ++j)
         for (int64_t k = 0; k < K; ++k) g[j * K + k] = alpha * (trans_b ? B[j * ldb + k] : B[k * ldb + j]);
-      skinny(N, M, K, g, A, lda, x_k_major, beta, C, 1, ldc, true, ctx, epi);
+      skinny(N, M, K, g, A, lda, x_k_major, beta, C, ldc, true, ctx, epi);
     }
     return;
   }
