@@ -205,15 +205,11 @@ struct RunError {
   std::string message;
 };
 
-// Runs the plan, on the calling thread or (on_worker: a thread that only waits for it) where the
-// engine sees fit, and sets `micros` to its time; what the engine throws comes back as a code and
-// a message (no JavaScript here).
-RunError run_engine(srt::Engine& engine, const srt::Plan& plan, const RunBuffers& b, bool on_worker, double& micros) {
+// Runs the plan on the calling thread and sets `micros` to its time; what the engine throws comes
+// back as a code and a message (no JavaScript here).
+RunError run_engine(srt::Engine& engine, const srt::Plan& plan, const RunBuffers& b, double& micros) {
   try {
-    if (on_worker)
-      micros = engine.run_waiting(plan, b.feeds, b.feed_bytes, b.outputs, b.output_bytes);
-    else
-      micros = engine.run_timed(plan, b.feeds, b.feed_bytes, b.outputs, b.output_bytes);
+    micros = engine.run_timed(plan, b.feeds, b.feed_bytes, b.outputs, b.output_bytes);
     return {};
   } catch (const Error& e) {
     return {e.code(), e.what()};
@@ -241,7 +237,7 @@ class RunWorker : public Napi::AsyncWorker {
 
  protected:
   void Execute() override {  // worker thread: no JavaScript here
-    RunError e = run_engine(*engine_, *plan_, buffers_, true, micros_);
+    RunError e = run_engine(*engine_, *plan_, buffers_, micros_);
     if (!e.code.empty()) {
       code_ = std::move(e.code);
       SetError(e.message);
@@ -274,8 +270,6 @@ class RunWorker : public Napi::AsyncWorker {
   double micros_ = 0;
 };
 
-// ---- Engine: one per loaded model ----
-
 // ---- a long run posted straight to the engine's lead thread ----
 // For plans the engine runs on its lead thread anyway (Engine::runs_on_lead): posted there from the
 // JS thread, without a libuv thread in between (two fewer thread wake-ups per run, each tens of µs
@@ -289,16 +283,17 @@ struct LeadState {
   std::mutex mutex;
   std::condition_variable idle;
   int pending = 0;               // posted and not yet through run() (guarded by mutex)
-  std::vector<LeadRun*> live;    // created and not yet finished on the JS thread (JS thread only)
+  // Created and not yet answered on the JS thread (JS thread only): while it is not empty, the
+  // thread-safe function is referenced, so the process waits for these runs.
+  std::vector<LeadRun*> live;
 };
 
 class LeadRun final : public srt::LeadTask {
  public:
-  using Done = void (*)(Napi::Env, void* owner);
   LeadRun(Napi::Env env, std::shared_ptr<srt::Engine> engine, std::shared_ptr<const srt::Plan> plan,
-          Napi::ThreadSafeFunction tsfn, std::shared_ptr<LeadState> state, Done done, void* owner)
+          Napi::ThreadSafeFunction tsfn, std::shared_ptr<LeadState> state)
       : deferred_(Napi::Promise::Deferred::New(env)), engine_(std::move(engine)), plan_(std::move(plan)),
-        tsfn_(tsfn), state_(std::move(state)), done_(done), owner_(owner) {}
+        tsfn_(tsfn), state_(std::move(state)) {}
 
   Napi::Promise promise() { return deferred_.Promise(); }
 
@@ -317,7 +312,7 @@ class LeadRun final : public srt::LeadTask {
   }
 
   void run() noexcept override {  // lead thread: no JavaScript here
-    error_ = run_engine(*engine_, *plan_, buffers_, false, micros_);
+    error_ = run_engine(*engine_, *plan_, buffers_, micros_);
     // If the environment is being torn down, the call fails or the callback never runs: this
     // object then stays (its JS references cannot be released off the JS thread, nor the engine
     // destroyed on its own lead thread).
@@ -331,17 +326,17 @@ class LeadRun final : public srt::LeadTask {
 
  private:
   void finish(Napi::Env env) {  // JS thread
+    auto& live = state_->live;
+    live.erase(std::find(live.begin(), live.end(), this));
     try {
       if (error_.code.empty())
         deferred_.Resolve(Napi::Number::New(env, micros_));
       else
         deferred_.Reject(make_error(env, error_.code, error_.message));
-      done_(env, owner_);
+      if (live.empty()) tsfn_.Unref(env);
     } catch (const Napi::Error&) {  // the environment is stopping (a worker thread terminated)
     }
     keep_.clear();
-    auto& live = state_->live;
-    live.erase(std::find(live.begin(), live.end(), this));
     delete this;
   }
 
@@ -350,13 +345,13 @@ class LeadRun final : public srt::LeadTask {
   std::shared_ptr<const srt::Plan> plan_;
   Napi::ThreadSafeFunction tsfn_;
   std::shared_ptr<LeadState> state_;
-  Done done_;
-  void* owner_;
   std::vector<Napi::ObjectReference> keep_;
   RunBuffers buffers_;
   RunError error_;
   double micros_ = 0;
 };
+
+// ---- Engine: one per loaded model ----
 
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
  public:
@@ -487,7 +482,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       napi_add_env_cleanup_hook(env, &EngineWrap::LeadCleanup, this);
       lead_hook_ = true;
     }
-    auto* run = new LeadRun(env, engine_, plan, lead_tsfn_, lead_state_, &EngineWrap::LeadRunDone, this);
+    auto* run = new LeadRun(env, engine_, plan, lead_tsfn_, lead_state_);
     Napi::Promise promise = run->promise();
     try {
       run->set_args(info, Value());
@@ -495,13 +490,14 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       delete run;
       throw;
     }
-    if (lead_in_flight_++ == 0) lead_tsfn_.Ref(env);
+    std::vector<LeadRun*>& live = lead_state_->live;
+    if (live.empty()) lead_tsfn_.Ref(env);
+    live.push_back(run);
     lead_tsfn_.Acquire();  // released by the run once it has called back
     {
       std::lock_guard<std::mutex> lock(lead_state_->mutex);
       ++lead_state_->pending;
     }
-    lead_state_->live.push_back(run);
     try {
       engine_->post_to_lead(run);
     } catch (const std::exception& e) {  // the lead thread could not be started
@@ -509,17 +505,13 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
         std::lock_guard<std::mutex> lock(lead_state_->mutex);
         --lead_state_->pending;
       }
-      lead_state_->live.pop_back();
+      live.pop_back();
       lead_tsfn_.Release();
-      if (--lead_in_flight_ == 0) lead_tsfn_.Unref(env);
+      if (live.empty()) lead_tsfn_.Unref(env);
       delete run;
       throw_js(env, srt::kErrInternal, std::string("could not start the engine's lead thread: ") + e.what());
     }
     return promise;
-  }
-  static void LeadRunDone(Napi::Env env, void* owner) {
-    auto* self = static_cast<EngineWrap*>(owner);
-    if (--self->lead_in_flight_ == 0) self->lead_tsfn_.Unref(env);
   }
   // Waits until no run posted to the lead thread can still call the thread-safe function, then
   // releases it (the runs hold their own share until then).
@@ -557,7 +549,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     inline_.output_bytes.clear();
     const auto& plan = run_args(info, inline_, [](Napi::Value) {});  // the caller holds the buffers
     double micros = 0;
-    const RunError e = run_engine(*engine_, *plan, inline_, false, micros);
+    const RunError e = run_engine(*engine_, *plan, inline_, micros);
     if (!e.code.empty()) throw_js(env, e.code, e.message);
     // The run's time measured as a worker measures it, so the runner compares like with like.
     return Napi::Number::New(env, micros);
@@ -571,7 +563,6 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   std::shared_ptr<srt::Engine> engine_;
   RunBuffers inline_;  // runInline's buffer lists
   Napi::ThreadSafeFunction lead_tsfn_;  // answers runs posted to the lead thread (RunOnLead)
-  int lead_in_flight_ = 0;
   std::shared_ptr<LeadState> lead_state_ = std::make_shared<LeadState>();
   bool lead_hook_ = false;  // LeadCleanup is registered
 };

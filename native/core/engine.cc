@@ -270,15 +270,6 @@ double Engine::run_timed(const Plan& plan, const std::vector<const void*>& feeds
   return micros;
 }
 
-double Engine::run_waiting(const Plan& plan, const std::vector<const void*>& feeds,
-                           const std::vector<size_t>& feed_bytes, const std::vector<void*>& outputs,
-                           const std::vector<size_t>& output_bytes) {
-  if (!runs_on_lead(plan)) return run_timed(plan, feeds, feed_bytes, outputs, output_bytes);
-  double micros = 0;
-  pool_->run_on_lead([&] { micros = run_timed(plan, feeds, feed_bytes, outputs, output_bytes); });
-  return micros;
-}
-
 void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
                  const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes) {
   const PlanDesc& d = plan.desc;

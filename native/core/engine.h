@@ -72,16 +72,11 @@ class Engine {
   void run(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
            const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes);
 
-  // run() for a caller that only waits for it (a worker thread a request was handed to); returns
-  // the run's time in microseconds. On the CPU with several threads, a plan whose last run took at
-  // least kLeadMicros runs on the thread pool's lead thread (ThreadPool::run_on_lead): short-lived
-  // worker threads land on whichever core the scheduler picks, at times the one a pool worker is
+  // Whether this plan's runs belong on the thread pool's lead thread (post_to_lead): on the CPU
+  // with several threads, a plan whose last run took at least kLeadMicros. Short-lived threads
+  // (libuv's) land on whichever core the scheduler picks, at times the one a pool worker is
   // spinning on, and a multi-threaded run then takes up to twice as long.
   static constexpr double kLeadMicros = 250;
-  double run_waiting(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
-                     const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes);
-  // Whether run_waiting would take this plan to the lead thread; a binding may then post the run
-  // there itself (post_to_lead) rather than hand it to a thread that only waits.
   bool runs_on_lead(const Plan& plan) const;
   void post_to_lead(LeadTask* task);
   // run(), timed in microseconds, the time kept as the plan's last.

@@ -235,7 +235,7 @@ describe('native validation', () => {
     expect(r.bestPeakGflops).toBeGreaterThanOrEqual(r.peakGflops);
   });
   it.runIf(addon)('long runs on the engine\'s lead thread give the same results and errors, and queue', async () => {
-    // A plan whose last run took over 250 us runs on the thread pool's lead thread (Engine::run_waiting).
+    // A plan whose last run took over 250 us runs on the thread pool's lead thread (Engine::runs_on_lead).
     const n = 1 << 23;
     const engine = new addon!.Engine({ device: 0, deviceIndex: 0, threads: 2, memoryLimit: 2 ** 30 });
     const plan = engine.compile({ consts: [], arenaBytes: 0, inputs: [0], outputs: [1], tensors: [{ name: 'x', dtype: 1, dims: [n], storage: 2, index: 0 }, { name: 'y', dtype: 1, dims: [n], storage: 3, index: 0 }], nodes: [{ op: 'Relu', inputs: [0], outputs: [1], attrs: {}, name: 'r' }] });
