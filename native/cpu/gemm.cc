@@ -17,6 +17,7 @@
 #include "cpu/gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <vector>
 
@@ -313,6 +314,9 @@ void sgemm_packed(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, f
 // and 6 broadcasts of A per k. Only the functions marked SRT_AVX2 are compiled for AVX2/FMA, so
 // the build keeps its baseline flags and the portable path above serves CPUs without them.
 constexpr int64_t kSharedABlocks = 4;  // up to this many row blocks, a K block of op(A) is packed once for all tasks
+// sgemm_tiles' tasks pack op(A) together, whole, when it has this many floats: from where packing
+// it takes longer than waiting for each other (about 2 us), up to where it no longer fits in L2.
+constexpr int64_t kSharedAMin = int64_t(1) << 15, kSharedAMax = int64_t(1) << 18;
 
 // (-DSRT_GEMM_NO_AVX2 leaves it out: for testing the portable path on AVX2 machines.)
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(SRT_GEMM_NO_AVX2)
@@ -327,9 +331,40 @@ bool cpu_has_avx2_fma() {
   return has;
 }
 
+// One whole micro-panel of op(A) = A (not transposed): rows a[i * lda + k], i < 6, k < kc, scaled by
+// alpha, to p[k * 6 + i]. Eight k at a time, the 6 x 8 block is transposed in registers as an 8 x 8
+// one with two zero rows; column c is stored as 8 floats at p + (k + c) * 6, the 2 extra ones
+// landing where column c + 1 goes next (masked off for the panel's last column).
+SRT_AVX2 inline void pack_a6_panel(const float* a, int64_t lda, int64_t kc, float alpha, float* __restrict p) {
+  const __m256 va = _mm256_set1_ps(alpha), z = _mm256_setzero_ps();
+  const __m256i six = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
+  int64_t k = 0;
+  for (; k + 8 <= kc; k += 8) {
+    __m256 r[6];
+    for (int i = 0; i < 6; ++i) r[i] = _mm256_mul_ps(va, _mm256_loadu_ps(a + i * lda + k));
+    const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    const __m256 s[8] = {_mm256_shuffle_ps(t0, t2, 0x44), _mm256_shuffle_ps(t0, t2, 0xEE),
+                         _mm256_shuffle_ps(t1, t3, 0x44), _mm256_shuffle_ps(t1, t3, 0xEE),
+                         _mm256_shuffle_ps(t4, z, 0x44),  _mm256_shuffle_ps(t4, z, 0xEE),
+                         _mm256_shuffle_ps(t5, z, 0x44),  _mm256_shuffle_ps(t5, z, 0xEE)};
+    float* q = p + k * 6;
+    for (int c = 0; c < 4; ++c) _mm256_storeu_ps(q + c * 6, _mm256_permute2f128_ps(s[c], s[c + 4], 0x20));
+    for (int c = 4; c < 7; ++c) _mm256_storeu_ps(q + c * 6, _mm256_permute2f128_ps(s[c - 4], s[c], 0x31));
+    const __m256 last = _mm256_permute2f128_ps(s[3], s[7], 0x31);
+    if (k + 8 < kc) _mm256_storeu_ps(q + 42, last);
+    else _mm256_maskstore_ps(q + 42, six, last);
+  }
+  for (; k < kc; ++k)
+    for (int i = 0; i < 6; ++i) p[k * 6 + i] = alpha * a[i * lda + k];
+}
+
 SRT_AVX2 void pack_a6(bool trans_a, const float* A, int64_t lda, int64_t ic, int64_t pc, int64_t mc, int64_t kc,
                      float alpha, float* __restrict out) {
-  pack_a_mr<6>(trans_a, A, lda, ic, pc, mc, kc, alpha, out);
+  const int64_t whole = trans_a ? 0 : mc / 6 * 6;  // rows packed by pack_a6_panel
+  for (int64_t ir = 0; ir < whole; ir += 6) pack_a6_panel(A + (ic + ir) * lda + pc, lda, kc, alpha, out + ir * kc);
+  if (whole < mc) pack_a_mr<6>(trans_a, A, lda, ic + whole, pc, mc - whole, kc, alpha, out + whole * kc);
 }
 
 // 8 x 8 transpose: rows src[r * lds + 0..8) -> dst[c * ldd + r].
@@ -631,7 +666,34 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
                  const float* pa, const float* pb, TileGrid grid, const SgemmEpilogue* epi) {
   const int64_t mp = (M + P::MR - 1) / P::MR, np = (N + P::NR - 1) / P::NR;
+  const int64_t tasks = grid.gm * grid.gn;
+  // With C split by columns only, every task needs all of op(A): rather than each packing all of
+  // it, the tasks pack it together, whole (one part of one K block per unit, taken in turn from a
+  // shared counter), wait until every unit is packed, and read it as if packed ahead of time. A
+  // task waits only on units that another task has taken and is packing, so this needs no two
+  // tasks to run at the same time.
+  const int64_t a_floats = round_up(M, P::MR) * K;
+  const bool share_a = !pa && grid.gm == 1 && tasks > 1 && a_floats >= kSharedAMin && a_floats <= kSharedAMax;
+  const int64_t kblocks = (K + P::KC - 1) / P::KC, parts = share_a ? std::min(tasks, mp) : 0;
+  const int64_t units = kblocks * parts;
+  std::atomic<int64_t> next_unit{0}, packed_units{0};
+  if (share_a) {
+    std::vector<float>& v = pack_a_buffer();
+    if (v.size() < static_cast<size_t>(a_floats)) v.resize(a_floats);
+    pa = v.data();
+  }
+  auto pack_shared_a = [&] {
+    for (int64_t u = next_unit.fetch_add(1); u < units; u = next_unit.fetch_add(1)) {
+      const int64_t pc = u / parts * P::KC, part = u % parts;
+      const int64_t ic = part * mp / parts * P::MR, ie = std::min(M, (part + 1) * mp / parts * P::MR);
+      const int64_t kc = std::min(P::KC, K - pc);
+      P::pack_a(trans_a, A, lda, ic, pc, ie - ic, kc, alpha, const_cast<float*>(pa) + packed_a_offset(pc, ic, kc, M, P::MR));
+      packed_units.fetch_add(1, std::memory_order_release);
+    }
+    while (packed_units.load(std::memory_order_acquire) < units) _mm_pause();
+  };
   auto body = [&](int64_t t0, int64_t t1) {
+    if (share_a) pack_shared_a();
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t ti = t / grid.gn, tj = t % grid.gn;
       const int64_t r0 = ti * mp / grid.gm * P::MR, r1 = std::min(M, (ti + 1) * mp / grid.gm * P::MR);
@@ -702,7 +764,6 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
       }
     }
   };
-  const int64_t tasks = grid.gm * grid.gn;
   if (tasks > 1) ctx.parallel_for(tasks, body);
   else body(0, 1);
 }

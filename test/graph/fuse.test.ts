@@ -445,23 +445,26 @@ describe('activation', () => {
 
   // The bias and activation are applied in sgemm's epilogue, on each path sgemm takes: few rows
   // (dot products or axpys), few columns, register tiles with partial edges, several K blocks,
-  // B packed ahead of time or not (a weight, or a graph input), on 1 and 2 threads.
+  // B packed ahead of time or not (a weight, or a graph input), op(A) packed by each task or by
+  // the tasks together, on 1 and 2 threads.
   it.each([['Relu'], ['LeakyRelu'], ['Sigmoid']])('fuses Gemm → %s on every sgemm path', async (act) => {
-    const shapes: { m: number; n: number; k: number; transB: number; weight: boolean }[] = [
+    const shapes: { m: number; n: number; k: number; transA?: number; transB: number; weight: boolean }[] = [
       { m: 3, n: 40, k: 50, transB: 1, weight: true }, // few rows, dot products
       { m: 5, n: 70, k: 33, transB: 0, weight: true }, // few rows, axpys
       { m: 100, n: 7, k: 60, transB: 1, weight: true }, // few columns
       { m: 37, n: 45, k: 300, transB: 1, weight: true }, // partial tiles, two K blocks, B packed
       { m: 200, n: 150, k: 300, transB: 0, weight: false }, // B not packed: blocked path on 2 threads
+      { m: 40, n: 300, k: 1100, transB: 1, weight: true }, // C split by columns, op(A) packed by the tasks together
+      { m: 40, n: 300, k: 1100, transA: 1, transB: 0, weight: true }, // ... from A transposed
     ];
-    for (const { m, n, k, transB, weight } of shapes) {
+    for (const { m, n, k, transA = 0, transB, weight } of shapes) {
       for (const threads of [1, 2]) {
         const c = gemmAct(act, act === 'LeakyRelu' ? { alpha: { float: 0.1 } } : {});
         const wDims = transB ? [n, k] : [k, n];
-        c.spec.nodes[0]!.attrs = { transB };
-        c.spec.inputs = [inp('x', ['n', k]), ...(weight ? [] : [inp('w', wDims)])];
+        c.spec.nodes[0]!.attrs = { transA, transB };
+        c.spec.inputs = [inp('x', transA ? [k, 'n'] : ['n', k]), ...(weight ? [] : [inp('w', wDims)])];
         c.spec.initializers = { ...(weight ? { w: f32(wDims, 1, [-0.3, 0.3]) } : {}), b: f32([n], 2) };
-        c.feeds = { x: f32([m, k], 3), ...(weight ? {} : { w: f32(wDims, 4, [-0.3, 0.3]) }) };
+        c.feeds = { x: f32(transA ? [k, m] : [m, k], 3), ...(weight ? {} : { w: f32(wDims, 4, [-0.3, 0.3]) }) };
         c.threads = threads;
         const fused = await check(c);
         expect(fused.nodes[0]!.attrs.activation).toBe(act);
