@@ -1,7 +1,8 @@
 // The dynamic batcher through the public API: 1,000 concurrent single-sample calls in two shape
 // groups each get their own result (equal to an unbatched run) while the batcher really batches;
 // outputs are views into one result buffer; overload, timeout, abort while queued and while
-// running, dispose with requests in flight, priorities, preferred batch sizes, maxDelayMs, and
+// running, dispose with requests in flight, priorities, preferred batch sizes, maxDelayMs, a lone
+// serial caller not waiting for an event-loop turn between its requests, and
 // models that must not be batched.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,17 @@ describe('dynamic batching', () => {
       console.log(`closed loop, concurrency ${concurrency}: ${st.executionCount} runs, sizes ${JSON.stringify(st.batchSizes)}`);
       expect(st.batchSizes[96] ?? 0).toBeGreaterThanOrEqual(18);
       expect(st.executionCount).toBeLessThanOrEqual(22);
+    }
+  });
+
+  it("a lone caller's next request starts at once: the slot of a run that served only it frees without an event-loop turn", async () => {
+    const m = await load(file('gmm'));
+    const f = modelFeeds(spec('gmm'), 1, 7);
+    await m.predict(f);
+    for (let i = 0; i < 5; i++) {
+      const p = m.predict(f);
+      expect(m.stats()).toMatchObject({ queued: 0, running: 1 });
+      await p;
     }
   });
 
