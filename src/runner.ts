@@ -33,6 +33,18 @@ interface Prepared {
   outputs: PlanOutput[];
   /** Recent run time of this plan in microseconds (a moving average), once it has run. */
   micros?: number;
+  /** Whether its last run was on the calling thread (see runsInline). */
+  inline?: boolean;
+}
+
+/**
+ * Whether a plan runs on the calling thread (EngineConfig.inlineUnderUs = limit): once it has run,
+ * when its recent run time is under the limit; once inline, until that time exceeds 1.5 times the
+ * limit, so that a plan whose time lies near the limit does not switch between the two paths
+ * (a hand-off to a worker and back costs about as much as the limit) with every small change.
+ */
+export function runsInline(p: { micros?: number; inline?: boolean }, limit: number): boolean {
+  return p.micros !== undefined && p.micros < (p.inline ? 1.5 * limit : limit);
 }
 
 /** Where and how a NativeRunner's engine runs. */
@@ -190,7 +202,8 @@ export class NativeRunner {
     });
     const data = feeds.map((f) => f.data);
     const limit = this.config.device === 'cpu' ? this.config.inlineUnderUs ?? 0 : 0;
-    if (prepared.micros !== undefined && prepared.micros < limit) {
+    prepared.inline = runsInline(prepared, limit);
+    if (prepared.inline && prepared.micros !== undefined) {
       // Shorter than handing it to a worker and back: run here (the time keeps being measured, the
       // same way as on a worker, so a plan that gets slower goes back to the worker).
       prepared.micros = average(prepared.micros, this.engine.runInline(prepared.compiled, data, outputs));

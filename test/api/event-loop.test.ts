@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadModel } from '../../src/index.js';
+import { runsInline } from '../../src/runner.js';
 import { manifest, modelFeeds, MODELS_DIR } from '../helpers.js';
 
 it('timers fire while a long predict() runs', async () => {
@@ -29,7 +30,8 @@ it('timers fire while a long predict() runs', async () => {
   expect(doneAt - started).toBeGreaterThan(20);
 });
 
-// Runs shorter than a thread hand-off execute on the calling thread (LoadOptions.inlineUnderUs);
+// Runs shorter than a thread hand-off execute on the calling thread (LoadOptions.inlineUnderUs,
+// with hysteresis);
 // longer ones never do, and the results are the same either way.
 it('short runs execute inline, long ones on a worker, with the same results', async () => {
   const gmm = manifest().find((x) => x.name === 'gmm')!;
@@ -50,6 +52,17 @@ it('short runs execute inline, long ones on a worker, with the same results', as
     for (let i = 0; i < 3; i++) await big.predict(feeds);
     expect(big.stats().inlineExecutionCount).toBe(0);
     await expect(loadModel(join(MODELS_DIR, gmm.file), { inlineUnderUs: -1 })).rejects.toThrow(/Expected a number of microseconds between 0 and 1000 for inlineUnderUs but received number -1/);
+    // A plan near the limit keeps its path: inline below it, and once inline up to 1.5 times it.
+    const cases: [number | undefined, boolean, number, boolean][] = [
+      [undefined, false, 30, false], // never run: a worker measures it first
+      [29, false, 30, true],
+      [35, false, 30, false],
+      [35, true, 30, true],
+      [44, true, 30, true],
+      [46, true, 30, false],
+      [1, true, 0, false], // inlineUnderUs 0: always a worker
+    ];
+    for (const [micros, wasInline, limit, expected] of cases) expect(runsInline({ micros, inline: wasInline }, limit), `${micros} µs, inline ${wasInline}, limit ${limit}`).toBe(expected);
   } finally {
     inline.dispose();
     worker.dispose();
