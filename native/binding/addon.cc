@@ -220,7 +220,8 @@ RunError run_engine(srt::Engine& engine, const srt::Plan& plan, const RunBuffers
   }
 }
 
-// ---- the run on a worker: an AsyncWorker that owns plain copies of everything it needs ----
+// ---- the run on a worker (a GPU engine, or a CPU engine with one thread): an AsyncWorker that
+// owns plain copies of everything it needs ----
 
 class RunWorker : public Napi::AsyncWorker {
  public:
@@ -270,8 +271,8 @@ class RunWorker : public Napi::AsyncWorker {
   double micros_ = 0;
 };
 
-// ---- a long run posted straight to the engine's lead thread ----
-// For plans the engine runs on its lead thread anyway (Engine::runs_on_lead): posted there from the
+// ---- a run posted straight to the engine's lead thread ----
+// For engines that run on their lead thread anyway (Engine::runs_on_lead): posted there from the
 // JS thread, without a libuv thread in between (two fewer thread wake-ups per run, each tens of µs
 // on a VM), and answered through the engine wrapper's thread-safe function. The run itself never
 // touches JavaScript, as in RunWorker.
@@ -459,7 +460,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     }
     if (!info[0].IsExternal()) throw_js(env, srt::kErrInvalidPlan, "expected a compiled plan");
     const auto& plan = *info[0].As<Napi::External<std::shared_ptr<const srt::Plan>>>().Data();
-    if (engine_->runs_on_lead(*plan)) return RunOnLead(info, plan);
+    if (engine_->runs_on_lead()) return RunOnLead(info, plan);
     auto* worker = new RunWorker(env, engine_);
     Napi::Promise promise = worker->promise();
     try {

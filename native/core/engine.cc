@@ -255,9 +255,7 @@ void Engine::give_state(std::unique_ptr<RunState> state) {
   else state.reset();  // more runs than that were in flight at once: let this one go
 }
 
-bool Engine::runs_on_lead(const Plan& plan) const {
-  return !backend_ && pool_->threads() > 1 && plan.last_micros.load(std::memory_order_relaxed) >= kLeadMicros;
-}
+bool Engine::runs_on_lead() const { return !backend_ && pool_->threads() > 1; }
 
 void Engine::post_to_lead(LeadTask* task) { pool_->post_to_lead(task); }
 
@@ -265,9 +263,7 @@ double Engine::run_timed(const Plan& plan, const std::vector<const void*>& feeds
                          const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes) {
   const auto t0 = std::chrono::steady_clock::now();
   run(plan, feeds, feed_bytes, outputs, output_bytes);
-  const double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-  plan.last_micros.store(micros, std::memory_order_relaxed);
-  return micros;
+  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void Engine::run(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,

@@ -72,14 +72,14 @@ class Engine {
   void run(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
            const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes);
 
-  // Whether this plan's runs belong on the thread pool's lead thread (post_to_lead): on the CPU
-  // with several threads, a plan whose last run took at least kLeadMicros. Short-lived threads
-  // (libuv's) land on whichever core the scheduler picks, at times the one a pool worker is
-  // spinning on, and a multi-threaded run then takes up to twice as long.
-  static constexpr double kLeadMicros = 250;
-  bool runs_on_lead(const Plan& plan) const;
+  // Whether runs belong on the thread pool's lead thread (post_to_lead): on the CPU with several
+  // threads. Short-lived threads (libuv's) land on whichever core the scheduler picks, at times the
+  // one a pool worker is spinning on, and a multi-threaded run then takes up to twice as long; and
+  // a run posted to the lead from JavaScript saves two thread wake-ups (CrabNet at batch 1 -13%,
+  // GMM at batch 64 on a worker -9%, against the lead for runs of 250 us and more only).
+  bool runs_on_lead() const;
   void post_to_lead(LeadTask* task);
-  // run(), timed in microseconds, the time kept as the plan's last.
+  // run(), timed in microseconds.
   double run_timed(const Plan& plan, const std::vector<const void*>& feeds, const std::vector<size_t>& feed_bytes,
                    const std::vector<void*>& outputs, const std::vector<size_t>& output_bytes);
 

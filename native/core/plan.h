@@ -53,7 +53,6 @@ struct Plan {
   std::vector<std::shared_ptr<const void>> prepared;  // one per node: its kernel's prepare result, or null
   uint64_t id = 0;                        // unique per engine: the key of per-plan device caches
   std::shared_ptr<void> device_state;     // what a device backend prepared for this plan
-  mutable std::atomic<double> last_micros{-1};  // the last run_timed's time (-1: none yet)
 };
 
 }  // namespace srt

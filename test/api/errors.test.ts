@@ -234,14 +234,14 @@ describe('native validation', () => {
     expect(r.bestGflops).toBeGreaterThanOrEqual(r.gflops);
     expect(r.bestPeakGflops).toBeGreaterThanOrEqual(r.peakGflops);
   });
-  it.runIf(addon)('long runs on the engine\'s lead thread give the same results and errors, and queue', async () => {
-    // A plan whose last run took over 250 us runs on the thread pool's lead thread (Engine::runs_on_lead).
+  it.runIf(addon)('runs on the engine\'s lead thread give the same results and errors, and queue', async () => {
+    // A CPU engine with several threads runs its plans on the thread pool's lead thread (Engine::runs_on_lead).
     const n = 1 << 23;
     const engine = new addon!.Engine({ device: 0, deviceIndex: 0, threads: 2, memoryLimit: 2 ** 30 });
     const plan = engine.compile({ consts: [], arenaBytes: 0, inputs: [0], outputs: [1], tensors: [{ name: 'x', dtype: 1, dims: [n], storage: 2, index: 0 }, { name: 'y', dtype: 1, dims: [n], storage: 3, index: 0 }], nodes: [{ op: 'Relu', inputs: [0], outputs: [1], attrs: {}, name: 'r' }] });
     const input = (v: number) => new Float32Array(n).map((_, i) => (i % 2 ? v : -v));
     const first = await engine.run(plan, [input(1)], [new Float32Array(n)]);
-    expect(first).toBeGreaterThanOrEqual(250);
+    expect(first).toBeGreaterThan(0); // the run's time in µs
     await expect(engine.run(plan, [new Float32Array(n - 1)], [new Float32Array(n)])).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT', message: /^feed 0 has/ });
     const outs = [1, 2, 3, 4].map(() => new Float32Array(n));
     await Promise.all(outs.map((o, k) => engine.run(plan, [input(k + 1)], [o])));

@@ -33,19 +33,21 @@ it('runs models in two worker threads and the main thread at once', async () => 
   main.dispose();
 });
 
-// Runs long enough for the engine's lead thread (Engine::runs_on_lead) are posted to it from the JS
-// thread and answered through a thread-safe function; shorter ones go through libuv's threads. A
-// worker thread terminated with runs of either kind in flight must not take the process down, and a
-// process must stay alive until a run it did not await has finished.
+// The runs of an engine with several threads are posted to its lead thread (Engine::runs_on_lead)
+// from the JS thread and answered through a thread-safe function; with one thread they go through
+// libuv's threads (not inline: inlineUnderUs 0). A worker thread terminated with runs of either kind
+// in flight must not take the process down, and a process must stay alive until a run it did not
+// await has finished.
 it.each([
-  ['ElemNet, 512 rows (lead thread)', 'elemnet.onnx', 'composition', [512, 86], 4],
-  ['GMM, 8 rows (libuv thread)', 'gmm.onnx', 'features', [8, 5], 50],
-] as const)('a worker terminated with runs in flight leaves the main thread working: %s', async (_, model, input, dims, inFlight) => {
+  ['ElemNet, 512 rows (lead thread)', 'elemnet.onnx', 'composition', [512, 86], 4, 2],
+  ['GMM, 8 rows (lead thread)', 'gmm.onnx', 'features', [8, 5], 50, 2],
+  ['GMM, 8 rows (libuv thread)', 'gmm.onnx', 'features', [8, 5], 50, 1],
+] as const)('a worker terminated with runs in flight leaves the main thread working: %s', async (_, model, input, dims, inFlight, threads) => {
   const file = join(MODELS_DIR, model);
   const code = `
     const { parentPort, workerData: d } = require('node:worker_threads');
     import(d.index).then(async ({ loadModel, Tensor }) => {
-      const model = await loadModel(d.file, { fallback: 'error', threads: 2, batching: false });
+      const model = await loadModel(d.file, { fallback: 'error', threads: d.threads, batching: false, inlineUnderUs: 0 });
       const x = new Tensor('float32', new Float32Array(d.dims[0] * d.dims[1]).fill(0.01), d.dims);
       await model.predict({ [d.input]: x });
       await model.predict({ [d.input]: x });
@@ -55,7 +57,7 @@ it.each([
   const index = new URL(`file://${join(ROOT, 'dist', 'index.js')}`).href;
   for (let round = 0; round < 3; round++) {
     const message = await new Promise<string>((resolve, reject) => {
-      const w = new Worker(code, { eval: true, workerData: { file, index, input, dims, inFlight } });
+      const w = new Worker(code, { eval: true, workerData: { file, index, input, dims, inFlight, threads } });
       w.once('message', (m) => { void w.terminate().then(() => resolve(m as string)); });
       w.once('error', reject);
     });
