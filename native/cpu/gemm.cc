@@ -657,10 +657,11 @@ TileGrid choose_grid(int64_t tasks, int64_t mp, int64_t np, int64_t MR, int64_t 
 }
 
 // One rectangle of C per thread (grid), each running the whole blocked product for its rows and
-// columns without synchronising with the others: used where op(B) is packed ahead of time or the
-// rectangles share no columns (each then packs its own part of op(B); with rows split, op(A) is
-// packed by each task for its rows, with columns split, by each for all its rows). The micro-kernel
-// calls (K blocks, tiles, beta) are the same as sgemm_blocked's, so is the result, bit for bit.
+// columns without synchronising with the others (but for op(A), below): used where op(B) is packed
+// ahead of time or the rectangles share no columns (each then packs its own part of op(B); with
+// rows split, op(A) is packed by each task for its rows, with columns split, by the tasks together
+// or, when large, by each for all its rows). The micro-kernel calls (K blocks, tiles, beta) are the
+// same as sgemm_blocked's, so is the result, bit for bit.
 template <class P>
 void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, float alpha, const float* A,
                  int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc, ExecContext& ctx,
@@ -677,17 +678,18 @@ void sgemm_tiles(bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K, fl
   const int64_t kblocks = (K + P::KC - 1) / P::KC, parts = share_a ? std::min(tasks, mp) : 0;
   const int64_t units = kblocks * parts;
   std::atomic<int64_t> next_unit{0}, packed_units{0};
+  float* shared_a = nullptr;
   if (share_a) {
     std::vector<float>& v = pack_a_buffer();
     if (v.size() < static_cast<size_t>(a_floats)) v.resize(a_floats);
-    pa = v.data();
+    pa = shared_a = v.data();
   }
   auto pack_shared_a = [&] {
     for (int64_t u = next_unit.fetch_add(1); u < units; u = next_unit.fetch_add(1)) {
       const int64_t pc = u / parts * P::KC, part = u % parts;
       const int64_t ic = part * mp / parts * P::MR, ie = std::min(M, (part + 1) * mp / parts * P::MR);
       const int64_t kc = std::min(P::KC, K - pc);
-      P::pack_a(trans_a, A, lda, ic, pc, ie - ic, kc, alpha, const_cast<float*>(pa) + packed_a_offset(pc, ic, kc, M, P::MR));
+      P::pack_a(trans_a, A, lda, ic, pc, ie - ic, kc, alpha, shared_a + packed_a_offset(pc, ic, kc, M, P::MR));
       packed_units.fetch_add(1, std::memory_order_release);
     }
     while (packed_units.load(std::memory_order_acquire) < units) _mm_pause();
