@@ -43,7 +43,7 @@ interface Prepared {
  * limit, so that a plan whose time lies near the limit does not switch between the two paths
  * (a hand-off to a worker and back costs about as much as the limit) with every small change.
  */
-export function runsInline(p: { micros?: number; inline?: boolean }, limit: number): boolean {
+export function runsInline<P extends { micros?: number; inline?: boolean }>(p: P, limit: number): p is P & { micros: number } {
   return p.micros !== undefined && p.micros < (p.inline ? 1.5 * limit : limit);
 }
 
@@ -202,8 +202,9 @@ export class NativeRunner {
     });
     const data = feeds.map((f) => f.data);
     const limit = this.config.device === 'cpu' ? this.config.inlineUnderUs ?? 0 : 0;
-    prepared.inline = runsInline(prepared, limit);
-    if (prepared.inline && prepared.micros !== undefined) {
+    const inline = runsInline(prepared, limit);
+    prepared.inline = inline;
+    if (inline) {
       // Shorter than handing it to a worker and back: run here (the time keeps being measured, the
       // same way as on a worker, so a plan that gets slower goes back to the worker).
       prepared.micros = average(prepared.micros, this.engine.runInline(prepared.compiled, data, outputs));

@@ -1,11 +1,10 @@
 // The N-API binding: the only file that includes napi.h. It copies requests out of JavaScript
-// into plain C++ structs on the JS thread, runs them in an AsyncWorker (or, for long CPU runs, a
-// task posted to the engine's lead thread and answered through a thread-safe function) that never
-// touches JS, and turns srt::Error into the library's own error class (handed over by init()).
+// into plain C++ structs on the JS thread, runs them in an AsyncWorker (or, for CPU engines with
+// several threads, a task posted to the engine's lead thread and answered through a thread-safe
+// function) that never touches JS, and turns srt::Error into the library's own error class (handed over by init()).
 #include <napi.h>
 
 #include <algorithm>
-#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>

@@ -2,7 +2,6 @@
 // every tensor with its type, dims and storage, and the steps in execution order.
 #pragma once
 #include <cstdint>
-#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>

@@ -42,9 +42,10 @@ class ThreadPool {
 
   // Runs fn on the pool's lead thread (one more persistent thread, which then takes the part of
   // the caller in fn's parallel_for calls) and returns when it has finished, rethrowing what it
-  // threw; the calling thread sleeps meanwhile. For long multi-threaded runs handed over from
-  // short-lived threads (libuv's pool): a thread that stays where the scheduler put it, next to
-  // workers that do the same, runs them with far less variance. Calls from several threads queue.
+  // threw; the calling thread sleeps meanwhile: a thread that stays where the scheduler put it, next
+  // to workers that do the same, runs multi-threaded work with far less variance than a
+  // short-lived one. The blocking form of post_to_lead (the GEMM micro-benchmark uses it). Calls
+  // from several threads queue.
   void run_on_lead(FunctionRef<void()> fn);
   // Queues `task` for the lead thread and returns at once. After a task the lead spins briefly
   // for the next one (kLeadSpin) before sleeping, so back-to-back posts cost no wake-up.

@@ -531,6 +531,8 @@ SRT_AVX2 SRT_NOINLINE void kernel_6x16(int64_t kc, const float* __restrict a, co
   const Activation::Kind act = e ? e->act.kind : Activation::None;
   alignas(32) float t[6][16];
   if (mr == 6 && nr == 16 && !e) {
+    // Whole tile, no epilogue (every K block but the last): kept apart from the path below, which
+    // does the same with its biases and activation absent but measured 2% slower at 1024³.
     if (beta == 0.f) {
       for (int i = 0; i < 6; ++i) {
         _mm256_storeu_ps(C + i * ldc, acc[i][0]);

@@ -14,7 +14,7 @@ struct Throughput {
 // FMA where the CPU has it, else the portable loop), over about `seconds`.
 Throughput measure_fma_peak_gflops(int threads, double seconds);
 // sgemm's throughput on M x N x K (B a pre-packed weight, transB = 1) over about `seconds`, called
-// from the pool's lead thread as a long model run is (Engine::runs_on_lead).
+// from the pool's lead thread as a model run is (Engine::runs_on_lead).
 Throughput measure_sgemm_gflops(int64_t M, int64_t N, int64_t K, int threads, double seconds);
 
 }  // namespace srt
